@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what the CI needs on a fresh Debian machine (run as root):
+#   - a D-Bus session bus (dbus-run-session) and gnome-keyring-daemon, so the
+#     OS keyring (Secret Service, org.freedesktop.secrets) can be tested for real
+#     through .ci/with-keyring.sh;
+#   - chromium, for the browser-based tests.
+# Idempotent: when every needed command is already there, apt is skipped.
+set -euo pipefail
+
+# command -> Debian package that provides it
+declare -A NEEDED=(
+  [dbus-daemon]=dbus
+  [dbus-run-session]=dbus
+  [dbus-send]=dbus
+  [gnome-keyring-daemon]=gnome-keyring
+  [chromium]=chromium
+)
+
+missing=()
+for cmd in "${!NEEDED[@]}"; do
+  pkg=${NEEDED[$cmd]}
+  if ! command -v "$cmd" >/dev/null 2>&1 \
+     || ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup.sh: dbus, gnome-keyring and chromium already installed; skipping apt"
+  exit 0
+fi
+
+# de-duplicate
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "setup.sh: installing: ${missing[*]}"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+for cmd in "${!NEEDED[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || { echo "setup.sh: '$cmd' still missing after install" >&2; exit 1; }
+done
+echo "setup.sh: done"

@@ -1,0 +1,232 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/pkg/browser"
+	"github.com/spf13/pflag"
+	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/config"
+	"golang.org/x/term"
+)
+
+// Factory carries what commands depend on. Everything costly (settings,
+// stores, HTTP clients) is built lazily, so that --help touches nothing.
+type Factory struct {
+	In       io.Reader
+	Out, Err io.Writer
+	Build    BuildInfo
+	Getenv   func(string) string
+	Now      func() time.Time
+	// StdoutTTY reports whether stdout is a terminal; TermWidth its width.
+	StdoutTTY func() bool
+	TermWidth func() int
+	// Keyring is the OS keyring (or a mock in unit tests).
+	Keyring        config.KeyringBackend
+	KeyringTimeout time.Duration
+	// OpenBrowser opens a URL for the user; nil uses $BROWSER or the OS default.
+	OpenBrowser func(url string) error
+	// HTTPTimeout bounds every request; 0 means 30 s.
+	HTTPTimeout time.Duration
+
+	// Set from the global flags when a command runs.
+	flags      *pflag.FlagSet
+	configFile string
+	debug      bool
+
+	settings *config.Settings
+	store    config.TokenStore
+	client   *http.Client
+}
+
+// NewFactory returns the Factory of the real process.
+func NewFactory(build BuildInfo) *Factory {
+	return &Factory{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		Err:       os.Stderr,
+		Build:     build,
+		Getenv:    os.Getenv,
+		Now:       time.Now,
+		StdoutTTY: func() bool { return term.IsTerminal(int(os.Stdout.Fd())) },
+		TermWidth: func() int {
+			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+				return w
+			}
+			return 80
+		},
+		Keyring: config.SystemKeyring{},
+	}
+}
+
+// Settings resolves and caches the settings, printing their warnings once.
+func (f *Factory) Settings() (*config.Settings, error) {
+	if f.settings != nil {
+		return f.settings, nil
+	}
+	s, err := config.Load(config.LoadOptions{Flags: f.flags, ConfigFile: f.configFile, Getenv: f.Getenv})
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range s.Warnings {
+		warn(f.Err, "%s", w)
+	}
+	f.settings = s
+	return s, nil
+}
+
+// Store is the token store that token_store names.
+func (f *Factory) Store() (config.TokenStore, error) {
+	if f.store != nil {
+		return f.store, nil
+	}
+	s, err := f.Settings()
+	if err != nil {
+		return nil, err
+	}
+	f.store = s.Store(f.Getenv, f.Err, f.Keyring, f.keyringTimeout())
+	return f.store, nil
+}
+
+func (f *Factory) keyringTimeout() time.Duration {
+	if f.KeyringTimeout > 0 {
+		return f.KeyringTimeout
+	}
+	return 5 * time.Second
+}
+
+// HTTPClient is shared by the accounts service and the Web API, so --debug
+// sees every request.
+func (f *Factory) HTTPClient() *http.Client {
+	if f.client != nil {
+		return f.client
+	}
+	var rt http.RoundTripper = http.DefaultTransport
+	if f.debug {
+		rt = &api.DebugTransport{Base: rt, Out: f.Err}
+	}
+	timeout := f.HTTPTimeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	f.client = &http.Client{Transport: rt, Timeout: timeout}
+	return f.client
+}
+
+// App is the Spotify app of the settings.
+func (f *Factory) App() (*auth.App, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return nil, err
+	}
+	return &auth.App{ClientID: s.ClientID, ClientSecret: s.ClientSecret, AccountsURL: s.AccountsURL, HTTPClient: f.HTTPClient(), Now: f.Now}, nil
+}
+
+// Source is the token source of the active profile.
+func (f *Factory) Source() (*auth.Source, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return nil, err
+	}
+	store, err := f.Store()
+	if err != nil {
+		return nil, err
+	}
+	app, err := f.App()
+	if err != nil {
+		return nil, err
+	}
+	return &auth.Source{Store: store, Profile: s.Profile, Refresher: app, Lock: config.FileLock(s.LockPath()), Now: f.Now}, nil
+}
+
+// APIClient is a Web API client on the given tokens.
+func (f *Factory) APIClient(tokens api.TokenSource) (*api.Client, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return nil, err
+	}
+	return &api.Client{
+		BaseURL:   s.APIURL,
+		HTTP:      f.HTTPClient(),
+		UserAgent: "spotcli/" + f.Build.Version,
+		Tokens:    tokens,
+		MaxWait:   s.MaxWait,
+		Timeout:   f.HTTPTimeout,
+	}, nil
+}
+
+// UserClient is a Web API client on the active profile's user login.
+func (f *Factory) UserClient() (*api.Client, *auth.Source, error) {
+	src, err := f.Source()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := f.APIClient(&sourceTokens{src: src, needUser: true})
+	return c, src, err
+}
+
+// sourceTokens adapts auth.Source to api.TokenSource.
+type sourceTokens struct {
+	src      *auth.Source
+	needUser bool
+}
+
+func (t *sourceTokens) AccessToken(ctx context.Context) (string, error) {
+	rec, err := t.src.Token(ctx)
+	if err != nil {
+		return "", err
+	}
+	if t.needUser && rec.Flow == auth.FlowClientCredentials {
+		return "", &auth.LoginNeededError{Reason: "this command needs a user login, and the stored one is an app-only token: run spotcli login"}
+	}
+	return rec.AccessToken, nil
+}
+
+func (t *sourceTokens) Renew(ctx context.Context, refused string) (string, bool, error) {
+	rec, err := t.src.Renew(ctx, refused)
+	if err != nil {
+		return "", false, err
+	}
+	return rec.AccessToken, true, nil
+}
+
+// staticTokens is a token that cannot be renewed (a fresh login's, or one from
+// the environment).
+type staticTokens string
+
+func (t staticTokens) AccessToken(context.Context) (string, error) { return string(t), nil }
+func (t staticTokens) Renew(context.Context, string) (string, bool, error) {
+	return "", false, nil
+}
+
+// openBrowser opens url with $BROWSER or the OS's default browser. Whatever the
+// browser prints goes to stderr: stdout is for data.
+func (f *Factory) openBrowser(url string) error {
+	if f.OpenBrowser != nil {
+		return f.OpenBrowser(url)
+	}
+	if b := strings.TrimSpace(f.Getenv("BROWSER")); b != "" {
+		parts := strings.Fields(b)
+		c := exec.Command(parts[0], append(parts[1:], url)...)
+		c.Stdout, c.Stderr = f.Err, f.Err
+		if err := c.Start(); err != nil {
+			return fmt.Errorf("run $BROWSER: %w", err)
+		}
+		go func() { _ = c.Wait() }()
+		return nil
+	}
+	browser.Stdout, browser.Stderr = f.Err, f.Err
+	if err := browser.OpenURL(url); err != nil {
+		return errors.New("no browser could be started")
+	}
+	return nil
+}

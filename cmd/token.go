@@ -1,0 +1,59 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+type tokenOptions struct {
+	f            *Factory
+	RefreshToken bool
+}
+
+func newTokenCmd(f *Factory, runF func(context.Context, *tokenOptions) error) *cobra.Command {
+	o := &tokenOptions{f: f}
+	c := &cobra.Command{
+		Use:   "token",
+		Short: "Print a valid access token",
+		Long: `Print a valid access token and a newline on stdout, refreshing it first when it
+expires within a minute. Made for:
+
+  curl -H "Authorization: Bearer $(spotcli token)" https://api.spotify.com/v1/me`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runToken(cmd.Context(), o)
+		},
+	}
+	c.Flags().BoolVar(&o.RefreshToken, "refresh-token", false, "print the stored refresh token instead (a long-lived secret)")
+	return c
+}
+
+func runToken(ctx context.Context, o *tokenOptions) error {
+	src, err := o.f.Source()
+	if err != nil {
+		return err
+	}
+	if o.RefreshToken {
+		rec, err := src.Record()
+		if err != nil {
+			return err
+		}
+		if rec.RefreshToken == "" {
+			return fmt.Errorf("the stored login has no refresh token")
+		}
+		warn(o.f.Err, "this is a refresh token, a long-lived secret: store it like a password")
+		_, err = fmt.Fprintln(o.f.Out, rec.RefreshToken)
+		return err
+	}
+	rec, err := src.Token(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(o.f.Out, rec.AccessToken)
+	return err
+}

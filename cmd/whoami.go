@@ -1,0 +1,77 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+type whoamiOptions struct {
+	f    *Factory
+	JSON bool
+}
+
+func newWhoamiCmd(f *Factory, runF func(context.Context, *whoamiOptions) error) *cobra.Command {
+	o := &whoamiOptions{f: f}
+	c := &cobra.Command{
+		Use:   "whoami",
+		Short: "Show the logged-in Spotify user and the login",
+		Long: `Show the logged-in user (display name, id, and email, country and product when
+Spotify returns them: it omits them for development-mode apps), then where the
+login is stored, its scopes and when the access token expires.
+
+--json prints the /v1/me object exactly as Spotify returned it.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runWhoami(cmd.Context(), o)
+		},
+	}
+	c.Flags().BoolVar(&o.JSON, "json", false, "print Spotify's /v1/me object")
+	return c
+}
+
+func runWhoami(ctx context.Context, o *whoamiOptions) error {
+	client, src, err := o.f.UserClient()
+	if err != nil {
+		return err
+	}
+	me, err := client.Me(ctx)
+	if err != nil {
+		return err
+	}
+	out := o.f.Out
+	if o.JSON {
+		_, err := fmt.Fprintln(out, strings.TrimSpace(string(me.Raw)))
+		return err
+	}
+	rec, err := src.Record()
+	if err != nil {
+		return err
+	}
+	s, _ := o.f.Settings()
+	store, _ := o.f.Store()
+	rows := [][2]string{{"Name", me.DisplayName}, {"ID", me.ID}}
+	for _, r := range [][2]string{{"Email", me.Email}, {"Country", me.Country}, {"Product", me.Product}} {
+		if r[1] != "" {
+			rows = append(rows, r)
+		}
+	}
+	rows = append(rows,
+		[2]string{"Profile", s.Profile},
+		[2]string{"Stored in", store.Location(s.Profile)},
+		[2]string{"Scopes", strings.Join(rec.Scopes, " ")},
+		[2]string{"Expires", fmt.Sprintf("%s (in %s)", rec.ExpiresAt.Local().Format(time.RFC3339), rec.ExpiresAt.Sub(o.f.Now()).Round(time.Second))},
+	)
+	for _, r := range rows {
+		if _, err := fmt.Fprintf(out, "%-10s %s\n", r[0]+":", r[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,294 @@
+// Package api is spotcli's client of the Spotify Web API: typed calls, paging,
+// Spotify's error bodies, retries and the shared Retry-After gate.
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spotcli/spotcli/internal/auth"
+)
+
+// TokenSource gives the client its access token, and a new one when Spotify
+// refuses the old one.
+type TokenSource interface {
+	AccessToken(ctx context.Context) (string, error)
+	// Renew returns a replacement for a refused token; ok is false when the
+	// source cannot renew (a token from the environment, say).
+	Renew(ctx context.Context, refused string) (token string, ok bool, err error)
+}
+
+// Client calls the Web API.
+type Client struct {
+	BaseURL   string // api_url, e.g. https://api.spotify.com/v1
+	HTTP      *http.Client
+	UserAgent string
+	Tokens    TokenSource
+	// MaxWait is the longest Retry-After the client waits out; a longer one
+	// fails at once with a RateLimitError.
+	MaxWait time.Duration
+	// Timeout bounds every request, body included.
+	Timeout time.Duration
+	// Attempts bounds tries of a GET that fails with 5xx or a connection error.
+	Attempts int
+	// Backoff is the delay before retry n (1, 2, ...); nil means exponential
+	// with full jitter from 250 ms.
+	Backoff func(n int) time.Duration
+
+	gate Gate
+}
+
+// Response is a complete answer of the API.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Gate holds back every request of a process while a Retry-After is pending,
+// so concurrent workers wait out one window together.
+type Gate struct {
+	mu    sync.Mutex
+	until time.Time
+}
+
+// Block closes the gate until t (or later, if already closed longer).
+func (g *Gate) Block(t time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if t.After(g.until) {
+		g.until = t
+	}
+}
+
+// Wait returns when the gate is open.
+func (g *Gate) Wait(ctx context.Context) error {
+	for {
+		g.mu.Lock()
+		d := time.Until(g.until)
+		g.mu.Unlock()
+		if d <= 0 {
+			return nil
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *Client) backoff(n int) time.Duration {
+	if c.Backoff != nil {
+		return c.Backoff(n)
+	}
+	max := 250 * time.Millisecond << (n - 1)
+	return time.Duration(rand.Int64N(int64(max))) + 50*time.Millisecond
+}
+
+// URL resolves a path relative to BaseURL ("me", "/me") or checks that an
+// absolute URL (a "next" link) has BaseURL's origin, so that the token is never
+// sent to another host.
+func (c *Client) URL(pathOrURL string) (*url.URL, error) {
+	base, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("api_url %q: %v", c.BaseURL, err)
+	}
+	if strings.HasPrefix(pathOrURL, "http://") || strings.HasPrefix(pathOrURL, "https://") {
+		u, err := url.Parse(pathOrURL)
+		if err != nil {
+			return nil, fmt.Errorf("invalid URL %q: %v", pathOrURL, err)
+		}
+		if u.Scheme != base.Scheme || u.Host != base.Host {
+			return nil, &OriginError{URL: u.Scheme + "://" + u.Host, Want: base.Scheme + "://" + base.Host}
+		}
+		return u, nil
+	}
+	rel, err := url.Parse(strings.TrimPrefix(pathOrURL, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("invalid path %q: %v", pathOrURL, err)
+	}
+	if rel.Host != "" || rel.Scheme != "" {
+		return nil, fmt.Errorf("invalid path %q", pathOrURL)
+	}
+	u := *base
+	u.Path = strings.TrimRight(base.Path, "/") + "/" + rel.Path
+	u.RawPath = ""
+	u.RawQuery = rel.RawQuery
+	return &u, nil
+}
+
+// OriginError refuses a URL outside api_url's origin.
+type OriginError struct{ URL, Want string }
+
+func (e *OriginError) Error() string {
+	return fmt.Sprintf("refusing to send the access token to %s: only %s (api_url) is allowed", e.URL, e.Want)
+}
+
+// Do sends one API request, with the retries of the Web API's rules: a 401
+// renews the token once, a 429 closes the gate for Retry-After, and a GET is
+// retried on 5xx and connection errors.
+func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte, header http.Header) (*Response, error) {
+	u, err := c.URL(pathOrURL)
+	if err != nil {
+		return nil, err
+	}
+	attempts := c.Attempts
+	if attempts <= 0 {
+		attempts = 4
+	}
+	retryable := method == http.MethodGet || method == http.MethodHead
+	renewed := false
+	fresh := "" // the token Renew handed back
+	failures := 0
+	rateLimited := 0
+	var lastErr error
+	for {
+		if err := c.gate.Wait(ctx); err != nil {
+			return nil, err
+		}
+		tok := fresh
+		if tok == "" {
+			if tok, err = c.Tokens.AccessToken(ctx); err != nil {
+				return nil, err
+			}
+		}
+		resp, err := c.send(ctx, method, u, tok, body, header)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			lastErr = fmt.Errorf("%s %s: %w", method, redactURL(u), err)
+			failures++
+			if retryable && failures < attempts {
+				if err := sleep(ctx, c.backoff(failures)); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if failures > 1 {
+				return nil, fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
+			}
+			return nil, lastErr
+		}
+		switch s := resp.Status; {
+		case s == http.StatusUnauthorized:
+			if !renewed {
+				// Retry with the token Renew hands back: the source need
+				// not return it from AccessToken.
+				if next, ok, err := c.Tokens.Renew(ctx, tok); err != nil {
+					return nil, err
+				} else if ok {
+					renewed, fresh = true, next
+					continue
+				}
+			}
+			e := parseError(resp)
+			return nil, &auth.LoginNeededError{Reason: fmt.Sprintf("Spotify refused the access token (%s): run spotcli login", e.Message)}
+		case s == http.StatusTooManyRequests:
+			wait := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+			e := parseError(resp)
+			rateLimited++
+			if wait > c.MaxWait || rateLimited > 20 {
+				return nil, &RateLimitError{RetryAfter: wait, Reason: e.Reason}
+			}
+			c.gate.Block(time.Now().Add(wait))
+			continue
+		case retryable && (s == 500 || s == 502 || s == 503 || s == 504):
+			failures++
+			lastErr = parseError(resp)
+			if failures < attempts {
+				if err := sleep(ctx, c.backoff(failures)); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return nil, fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
+		case s >= 400:
+			return resp, parseError(resp)
+		}
+		return resp, nil
+	}
+}
+
+func (c *Client) send(ctx context.Context, method string, u *url.URL, token string, body []byte, header http.Header) (*Response, error) {
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	if body != nil && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+			return nil, fmt.Errorf("no answer within %s", timeout)
+		}
+		// *url.Error quotes the URL with its secret query values; Do names
+		// the request itself, redacted.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return nil, ue.Err
+		}
+		return nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read answer: %w", err)
+	}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}, nil
+}
+
+// Get is Do for a GET whose body the caller decodes.
+func (c *Client) Get(ctx context.Context, pathOrURL string) ([]byte, error) {
+	resp, err := c.Do(ctx, http.MethodGet, pathOrURL, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Error is an error answer of the Web API: Spotify's
+// {"error":{"status":N,"message":"...","reason":"..."}}, or the first line of a
+// body that is not JSON (a proxy's HTML page).
+type Error struct {
+	Status  int
+	Message string
+	Reason  string
+	Hint    string
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf("Spotify answered %d", e.Status)
+	if t := http.StatusText(e.Status); t != "" {
+		msg += " " + t
+	}
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	if e.Reason != "" {
+		msg += " (" + e.Reason + ")"
+	}
+	if e.Hint != "" {
+		msg += "\n" + e.Hint
+	}
+	return msg
+}
+
+// RateLimitError is a 429 whose Retry-After is longer than spotcli will wait.
+type RateLimitError struct {
+	RetryAfter time.Duration
+	Reason     string
+}
+
+func (e *RateLimitError) Error() string {
+	msg := fmt.Sprintf("rate limited by Spotify: retry after %d s", int64(e.RetryAfter.Round(time.Second)/time.Second))
+	if e.Reason != "" {
+		msg += " (" + e.Reason + ")"
+	}
+	return msg + " (--max-wait sets how long spotcli waits by itself)"
+}
+
+// parseError decodes an error answer.
+func parseError(r *Response) *Error {
+	e := &Error{Status: r.Status}
+	var body struct {
+		Error json.RawMessage `json:"error"`
+	}
+	var inner struct {
+		Status  int    `json:"status"`
+		Message string `json:"message"`
+		Reason  string `json:"reason"`
+	}
+	switch {
+	case json.Unmarshal(r.Body, &body) == nil && len(body.Error) > 0 && json.Unmarshal(body.Error, &inner) == nil:
+		e.Message, e.Reason = inner.Message, inner.Reason
+	case json.Unmarshal(r.Body, &body) == nil && len(body.Error) > 0:
+		// The accounts service's {"error":"code"} shape.
+		var s string
+		_ = json.Unmarshal(body.Error, &s)
+		e.Message = s
+	default:
+		e.Message = firstLine(string(r.Body), 120)
+	}
+	e.Hint = hint(e)
+	return e
+}
+
+func hint(e *Error) string {
+	m := strings.ToLower(e.Message)
+	switch {
+	case e.Status == 403 && strings.Contains(m, "not registered"):
+		return "hint: the Spotify app is in development mode: add this user's email under User Management in the app's page of the developer dashboard"
+	case e.Status == 403 && (strings.Contains(m, "premium") || e.Reason == "PREMIUM_REQUIRED"):
+		return "hint: this needs a Spotify Premium account (in development mode, the app owner's account must be Premium)"
+	case e.Status == 403 && strings.Contains(m, "scope"):
+		return "hint: the login lacks a scope this call needs: run spotcli login --scopes with it"
+	case e.Status == 404:
+		return "hint: check the id or path; Spotify also answers 404 for items the user cannot see"
+	}
+	return ""
+}
+
+func firstLine(s string, max int) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > max {
+		for max > 0 && !utf8.RuneStart(s[max]) {
+			max--
+		}
+		s = s[:max] + "…"
+	}
+	return s
+}
+
+// retryAfter reads Retry-After as seconds or an HTTP date; a missing or bad
+// value means one second, so that a retry never hammers.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	// Digits beyond int64 are a very long wait (ParseInt gives MaxInt64),
+	// not a bad value.
+	if n, err := strconv.ParseInt(v, 10, 64); (err == nil || errors.Is(err, strconv.ErrRange)) && n >= 0 {
+		if n > 1<<31 {
+			n = 1 << 31
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+		return 0
+	}
+	return time.Second
+}
+
+// secretParams are query parameters whose values never reach a log.
+var secretParams = []string{"code", "state", "code_verifier", "code_challenge", "access_token", "refresh_token", "client_secret", "token"}
+
+// redactURL returns u with secret query values masked.
+func redactURL(u *url.URL) string {
+	if u.RawQuery == "" {
+		return u.String()
+	}
+	q := u.Query()
+	changed := false
+	for _, k := range secretParams {
+		if q.Has(k) {
+			q.Set(k, "REDACTED")
+			changed = true
+		}
+	}
+	if !changed {
+		return u.String()
+	}
+	c := *u
+	c.RawQuery = q.Encode()
+	return c.String()
+}

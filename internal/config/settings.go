@@ -1,0 +1,282 @@
+// Package config resolves spotcli's settings (flags > SPOTCLI_* environment >
+// config file > defaults) and keeps the token stores and the per-profile locks.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Keys and their defaults. Every key is read from SPOTCLI_<KEY> too.
+const (
+	KeyClientID     = "client_id"
+	KeyClientSecret = "client_secret"
+	KeyRedirectURI  = "redirect_uri"
+	KeyScopes       = "scopes"
+	KeyAccountsURL  = "accounts_url"
+	KeyAPIURL       = "api_url"
+	KeyTokenStore   = "token_store"
+	KeyProfile      = "profile"
+	KeyMaxWait      = "max_wait"
+)
+
+// DefaultScopes are asked for at login unless scopes says otherwise.
+const DefaultScopes = "user-read-private user-read-email playlist-read-private playlist-read-collaborative"
+
+// Default is one documented setting.
+type Default struct {
+	Key, Value, Meaning string
+}
+
+// Defaults lists every key, in the order the docs show them.
+func Defaults() []Default {
+	return []Default{
+		{KeyClientID, "", "the Spotify app's client ID (from the developer dashboard)"},
+		{KeyClientSecret, "", "if set, the Authorization Code flow with the client secret is used instead of PKCE"},
+		{KeyRedirectURI, "http://127.0.0.1:8888/callback", "loopback redirect URI registered in the app; port 0 or none picks a free port"},
+		{KeyScopes, DefaultScopes, "scopes asked for at login, space- or comma-separated"},
+		{KeyAccountsURL, "https://accounts.spotify.com", "base of /authorize and /api/token"},
+		{KeyAPIURL, "https://api.spotify.com/v1", "base of the Web API"},
+		{KeyTokenStore, "auto", "auto (keyring, else file), keyring or file"},
+		{KeyProfile, "default", "which stored login to use"},
+		{KeyMaxWait, "2m", "longest Retry-After spotcli waits out before failing"},
+	}
+}
+
+// profileKeys may be set per profile under profiles.NAME in the config file.
+var profileKeys = []string{KeyClientID, KeyClientSecret, KeyRedirectURI, KeyScopes}
+
+// Settings are the resolved settings of one run.
+type Settings struct {
+	ClientID     string
+	ClientSecret string
+	RedirectURI  string
+	Scopes       []string
+	AccountsURL  string
+	APIURL       string
+	TokenStore   string
+	Profile      string
+	MaxWait      time.Duration
+
+	Dir        string // SPOTCLI_CONFIG_DIR
+	ConfigFile string // the config file read, or the one that would be
+	// Warnings found while loading (unknown keys, loose permissions).
+	Warnings []string
+}
+
+// LoadOptions are the inputs of Load.
+type LoadOptions struct {
+	Flags      *pflag.FlagSet // flags bound by key name (profile, max-wait, ...)
+	ConfigFile string         // --config; empty means Dir/config.yaml
+	// Getenv finds SPOTCLI_CONFIG_DIR; nil means os.Getenv. SPOTCLI_<KEY>
+	// come from the process environment, where viper reads them.
+	Getenv func(string) string
+}
+
+// ConfigDir is SPOTCLI_CONFIG_DIR, or spotcli under the OS's config directory.
+func ConfigDir(getenv func(string) string) (string, error) {
+	if d := getenv("SPOTCLI_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find a config directory (%v): set SPOTCLI_CONFIG_DIR", err)
+	}
+	return filepath.Join(base, "spotcli"), nil
+}
+
+var profileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// Load resolves the settings.
+func Load(o LoadOptions) (*Settings, error) {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	dir, err := ConfigDir(getenv)
+	if err != nil {
+		return nil, err
+	}
+	v := viper.New()
+	for _, d := range Defaults() {
+		v.SetDefault(d.Key, d.Value)
+		// Explicit binding: AutomaticEnv alone misses keys nobody Set.
+		_ = v.BindEnv(d.Key, "SPOTCLI_"+strings.ToUpper(d.Key))
+	}
+	if o.Flags != nil {
+		for _, d := range Defaults() {
+			if f := o.Flags.Lookup(strings.ReplaceAll(d.Key, "_", "-")); f != nil {
+				_ = v.BindPFlag(d.Key, f)
+			}
+		}
+	}
+	s := &Settings{Dir: dir, ConfigFile: o.ConfigFile}
+	if s.ConfigFile == "" {
+		s.ConfigFile = filepath.Join(dir, "config.yaml")
+	}
+	v.SetConfigFile(s.ConfigFile)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		var nf viper.ConfigFileNotFoundError
+		switch {
+		case errors.As(err, &nf), o.ConfigFile == "" && errors.Is(err, fs.ErrNotExist):
+		default:
+			return nil, fmt.Errorf("config file %s: %v: fix or remove it", s.ConfigFile, err)
+		}
+	} else {
+		s.Warnings = append(s.Warnings, checkConfigFile(v, s.ConfigFile)...)
+	}
+
+	s.Profile = v.GetString(KeyProfile)
+	if !profileName.MatchString(s.Profile) {
+		return nil, &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", s.Profile)}
+	}
+	// A profile's own keys in the config file come before the top-level ones,
+	// but after flags and the environment.
+	for _, k := range profileKeys {
+		pk := "profiles." + s.Profile + "." + k
+		if !v.InConfig(pk) {
+			continue
+		}
+		// Ask the environment viper reads, not getenv: otherwise the
+		// profile's value would override a SPOTCLI_<KEY> that viper did see.
+		if os.Getenv("SPOTCLI_"+strings.ToUpper(k)) != "" {
+			continue
+		}
+		if f := o.Flags; f != nil {
+			if fl := f.Lookup(strings.ReplaceAll(k, "_", "-")); fl != nil && fl.Changed {
+				continue
+			}
+		}
+		v.Set(k, v.Get(pk))
+	}
+
+	s.ClientID = strings.TrimSpace(v.GetString(KeyClientID))
+	s.ClientSecret = strings.TrimSpace(v.GetString(KeyClientSecret))
+	s.RedirectURI = v.GetString(KeyRedirectURI)
+	s.Scopes = SplitScopes(v.GetString(KeyScopes))
+	if sl := v.GetStringSlice(KeyScopes); len(s.Scopes) == 0 && len(sl) > 0 {
+		s.Scopes = SplitScopes(strings.Join(sl, " "))
+	}
+	s.AccountsURL = strings.TrimRight(v.GetString(KeyAccountsURL), "/")
+	s.APIURL = strings.TrimRight(v.GetString(KeyAPIURL), "/")
+	s.TokenStore = v.GetString(KeyTokenStore)
+	switch s.TokenStore {
+	case "auto", "keyring", "file":
+	default:
+		return nil, &UsageError{fmt.Sprintf("invalid token_store %q: use auto, keyring or file", s.TokenStore)}
+	}
+	mw := v.GetString(KeyMaxWait)
+	s.MaxWait, err = time.ParseDuration(mw)
+	if err != nil || s.MaxWait < 0 {
+		return nil, &UsageError{fmt.Sprintf("invalid max_wait %q: use a duration such as 30s, 2m or 1h", mw)}
+	}
+	for _, u := range []struct{ key, val string }{{KeyAccountsURL, s.AccountsURL}, {KeyAPIURL, s.APIURL}} {
+		if !strings.HasPrefix(u.val, "https://") && !strings.HasPrefix(u.val, "http://") {
+			return nil, &UsageError{fmt.Sprintf("invalid %s %q: use an http(s) URL", u.key, u.val)}
+		}
+	}
+	return s, nil
+}
+
+// SplitScopes splits a space- or comma-separated scope list.
+func SplitScopes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' })
+}
+
+// checkConfigFile warns about unknown keys and about a secret that other users
+// can read, as ssh does for keys.
+func checkConfigFile(v *viper.Viper, path string) []string {
+	known := map[string]bool{}
+	for _, d := range Defaults() {
+		known[d.Key] = true
+	}
+	var unknown []string
+	for _, k := range v.AllKeys() {
+		if !v.InConfig(k) {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(k, "profiles."); ok {
+			// A profile name may hold dots: the key follows the last one.
+			if i := strings.LastIndex(rest, "."); i > 0 && profileName.MatchString(rest[:i]) && contains(profileKeys, rest[i+1:]) {
+				continue
+			}
+		} else if known[k] {
+			continue
+		}
+		unknown = append(unknown, k)
+	}
+	sort.Strings(unknown)
+	var warnings []string
+	if len(unknown) > 0 {
+		warnings = append(warnings, fmt.Sprintf("config file %s: unknown keys ignored: %s", path, strings.Join(unknown, ", ")))
+	}
+	hasSecret := v.InConfig(KeyClientSecret)
+	for _, k := range v.AllKeys() {
+		if strings.HasSuffix(k, "."+KeyClientSecret) && v.InConfig(k) {
+			hasSecret = true
+		}
+	}
+	if hasSecret {
+		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			warnings = append(warnings, fmt.Sprintf("config file %s holds a client_secret and can be read by other users (mode %04o): run chmod 600 %s", path, fi.Mode().Perm(), path))
+		}
+	}
+	return warnings
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// UsageError is a bad setting or flag value: exit code 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Store builds the token store that token_store names.
+func (s *Settings) Store(getenv func(string) string, warn io.Writer, backend KeyringBackend, timeout time.Duration) TokenStore {
+	file := &FileStore{Dir: filepath.Join(s.Dir, "tokens")}
+	kr := &KeyringStore{Backend: backend, Service: "spotcli", Timeout: timeout, Available: DBusAvailable(getenv)}
+	switch s.TokenStore {
+	case "file":
+		return file
+	case "keyring":
+		return kr
+	}
+	return &AutoStore{Keyring: kr, File: file, Warn: warn}
+}
+
+// LockPath is the lock file that serialises refreshes of a profile.
+func (s *Settings) LockPath() string {
+	return filepath.Join(s.Dir, "locks", s.Profile+".lock")
+}
+
+// EveryStore reaches the keyring and the file store together, whatever
+// token_store says: logout removes a login from both.
+func (s *Settings) EveryStore(getenv func(string) string, backend KeyringBackend, timeout time.Duration) TokenStore {
+	st := s.Store(getenv, nil, backend, timeout)
+	if a, ok := st.(*AutoStore); ok {
+		return a
+	}
+	return &AutoStore{
+		Keyring: &KeyringStore{Backend: backend, Service: "spotcli", Timeout: timeout, Available: DBusAvailable(getenv)},
+		File:    &FileStore{Dir: filepath.Join(s.Dir, "tokens")},
+	}
+}

@@ -1,0 +1,327 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/zalando/go-keyring"
+)
+
+// TokenStore keeps one login record per profile.
+type TokenStore interface {
+	auth.Store
+	Delete(profile string) (removed bool, err error)
+	// Location says where the profile's record was last read from or written
+	// to, in words for people: "keyring", "file (plain text) PATH".
+	Location(profile string) string
+}
+
+// CorruptError is a stored record that cannot be decoded. It is never
+// overwritten by a read: the user decides.
+type CorruptError struct {
+	Profile string
+	Where   string
+	Err     error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("the stored login of profile %q in %s cannot be read (%v): run spotcli logout --profile %s, then spotcli login --profile %s",
+		e.Profile, e.Where, e.Err, e.Profile, e.Profile)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// FileStore keeps records as JSON files, 0600 in a 0700 directory.
+type FileStore struct {
+	Dir string // the tokens directory
+}
+
+func (s *FileStore) path(profile string) string {
+	return filepath.Join(s.Dir, profile+".json")
+}
+
+func (s *FileStore) Location(profile string) string {
+	return "file (plain text) " + s.path(profile)
+}
+
+func (s *FileStore) Load(profile string) (*auth.Record, error) {
+	b, err := os.ReadFile(s.path(profile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, auth.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read stored login: %w", err)
+	}
+	rec, err := auth.DecodeRecord(b)
+	if err != nil {
+		return nil, &CorruptError{Profile: profile, Where: s.path(profile), Err: err}
+	}
+	return rec, nil
+}
+
+func (s *FileStore) Save(profile string, rec *auth.Record) error {
+	b, err := rec.Encode()
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(s.path(profile), b)
+}
+
+func (s *FileStore) Delete(profile string) (bool, error) {
+	err := os.Remove(s.path(profile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// WriteFileAtomic writes a secret file: 0600, in a 0700 directory, through a
+// temporary file and a rename so that a crash leaves the old file or the new
+// one, never a torn one.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if runtime.GOOS != "windows" {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op after the rename
+	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// KeyringBackend is the part of go-keyring spotcli uses.
+type KeyringBackend interface {
+	Get(service, user string) (string, error)
+	Set(service, user, secret string) error
+	Delete(service, user string) error
+}
+
+// SystemKeyring is the OS keyring through go-keyring (or its mock, after
+// keyring.MockInit).
+type SystemKeyring struct{}
+
+func (SystemKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (SystemKeyring) Set(service, user, secret string) error {
+	return keyring.Set(service, user, secret)
+}
+func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+
+// ErrKeyringUnavailable wraps every failure to reach the OS keyring.
+var ErrKeyringUnavailable = errors.New("OS keyring unavailable")
+
+// KeyringStore keeps records in the OS keyring: service "spotcli", user = profile.
+type KeyringStore struct {
+	Backend KeyringBackend
+	Service string
+	Timeout time.Duration
+	// Available answers at once whether trying is worth it (on Linux: is there
+	// a D-Bus session at all); nil means always.
+	Available func() error
+}
+
+// DBusAvailable is KeyringStore.Available for the real system: on Linux and
+// the BSDs the keyring is the Secret Service on the D-Bus session bus.
+func DBusAvailable(getenv func(string) string) func() error {
+	return func() error {
+		switch runtime.GOOS {
+		case "darwin", "windows":
+			return nil
+		}
+		if getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+			return fmt.Errorf("%w: no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)", ErrKeyringUnavailable)
+		}
+		return nil
+	}
+}
+
+func (s *KeyringStore) Location(string) string { return "keyring" }
+
+// call runs one keyring operation with a timeout: D-Bus can block forever on
+// a locked collection whose unlock prompt nobody will answer.
+func (s *KeyringStore) call(op func() error) error {
+	if s.Available != nil {
+		if err := s.Available(); err != nil {
+			// AutoStore falls back to the file only on ErrKeyringUnavailable.
+			if !errors.Is(err, ErrKeyringUnavailable) {
+				err = fmt.Errorf("%w: %v", ErrKeyringUnavailable, err)
+			}
+			return err
+		}
+	}
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	done := make(chan error, 1)
+	go func() { done <- op() }()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		if err == nil || errors.Is(err, keyring.ErrNotFound) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", ErrKeyringUnavailable, err)
+	case <-t.C:
+		return fmt.Errorf("%w: no answer within %s (is the keyring locked?)", ErrKeyringUnavailable, timeout)
+	}
+}
+
+func (s *KeyringStore) Load(profile string) (*auth.Record, error) {
+	var secret string
+	err := s.call(func() error {
+		var err error
+		secret, err = s.Backend.Get(s.Service, profile)
+		return err
+	})
+	if errors.Is(err, keyring.ErrNotFound) {
+		return nil, auth.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec, err := auth.DecodeRecord([]byte(secret))
+	if err != nil {
+		return nil, &CorruptError{Profile: profile, Where: "the OS keyring", Err: err}
+	}
+	return rec, nil
+}
+
+func (s *KeyringStore) Save(profile string, rec *auth.Record) error {
+	b, err := rec.Encode()
+	if err != nil {
+		return err
+	}
+	return s.call(func() error { return s.Backend.Set(s.Service, profile, string(b)) })
+}
+
+func (s *KeyringStore) Delete(profile string) (bool, error) {
+	err := s.call(func() error { return s.Backend.Delete(s.Service, profile) })
+	if errors.Is(err, keyring.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// AutoStore prefers the keyring and falls back to the file store, with one
+// warning, when the keyring cannot be reached. Reads look in both and take the
+// newer record, so a token refreshed while the keyring was away is not lost.
+type AutoStore struct {
+	Keyring *KeyringStore
+	File    *FileStore
+	Warn    io.Writer
+
+	mu    sync.Mutex
+	where map[string]string
+	said  bool
+}
+
+func (s *AutoStore) note(profile, where string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.where == nil {
+		s.where = map[string]string{}
+	}
+	s.where[profile] = where
+}
+
+func (s *AutoStore) Location(profile string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w, ok := s.where[profile]; ok {
+		return w
+	}
+	return "keyring"
+}
+
+func (s *AutoStore) Load(profile string) (*auth.Record, error) {
+	kr, kerr := s.Keyring.Load(profile)
+	if kerr != nil && !errors.Is(kerr, auth.ErrNotFound) && !errors.Is(kerr, ErrKeyringUnavailable) {
+		return nil, kerr
+	}
+	fr, ferr := s.File.Load(profile)
+	if ferr != nil && !errors.Is(ferr, auth.ErrNotFound) {
+		return nil, ferr
+	}
+	switch {
+	case kr != nil && (fr == nil || !fr.UpdatedAt.After(kr.UpdatedAt)):
+		s.note(profile, s.Keyring.Location(profile))
+		return kr, nil
+	case fr != nil:
+		s.note(profile, s.File.Location(profile))
+		return fr, nil
+	}
+	return nil, auth.ErrNotFound
+}
+
+func (s *AutoStore) Save(profile string, rec *auth.Record) error {
+	kerr := s.Keyring.Save(profile, rec)
+	if kerr == nil {
+		s.note(profile, s.Keyring.Location(profile))
+		// A plain-text copy left from a time without keyring would be stale now.
+		_, _ = s.File.Delete(profile)
+		return nil
+	}
+	if err := s.File.Save(profile, rec); err != nil {
+		return fmt.Errorf("save to keyring: %v; save to file: %w", kerr, err)
+	}
+	s.note(profile, s.File.Location(profile))
+	s.mu.Lock()
+	said := s.said
+	s.said = true
+	s.mu.Unlock()
+	if !said && s.Warn != nil {
+		fmt.Fprintf(s.Warn, "warning: %v; the login was stored in plain text in %s (set token_store to keyring or file to choose)\n", kerr, s.File.path(profile))
+	}
+	return nil
+}
+
+func (s *AutoStore) Delete(profile string) (bool, error) {
+	kremoved, kerr := s.Keyring.Delete(profile)
+	fremoved, ferr := s.File.Delete(profile)
+	if ferr != nil {
+		return kremoved || fremoved, ferr
+	}
+	if kerr != nil && !errors.Is(kerr, ErrKeyringUnavailable) {
+		return kremoved || fremoved, kerr
+	}
+	return kremoved || fremoved, nil
+}
