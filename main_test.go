@@ -65,6 +65,9 @@ func newHarness(t *testing.T) *harness {
 		"SPOTCLI_TOKEN_STORE":  "file",
 		"BROWSER":              "fakebrowser",
 		"FAKEBROWSER_LOG":      filepath.Join(dir, "browser.json"),
+		// A race-enabled binary sleeps 1 s at every successful exit by
+		// default; the races themselves are still reported.
+		"GORACE": strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0"),
 	}}
 	for _, k := range []string{"GOCOVERDIR", "SYSTEMROOT", "TMPDIR"} {
 		if v, ok := os.LookupEnv(k); ok {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,9 +44,13 @@ type Factory struct {
 	configFile string
 	debug      bool
 
-	settings *config.Settings
-	store    config.TokenStore
-	client   *http.Client
+	saveRefreshToken string
+
+	settings     *config.Settings
+	store        config.TokenStore
+	client       *http.Client
+	creds        *Credentials
+	expiryWarned bool
 }
 
 // NewFactory returns the Factory of the real process.
@@ -62,6 +67,9 @@ func NewFactory(build BuildInfo) *Factory {
 			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 				return w
 			}
+			if w, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && w > 0 {
+				return w
+			}
 			return 80
 		},
 		Keyring: config.SystemKeyring{},
@@ -73,7 +81,8 @@ func (f *Factory) Settings() (*config.Settings, error) {
 	if f.settings != nil {
 		return f.settings, nil
 	}
-	s, err := config.Load(config.LoadOptions{Flags: f.flags, ConfigFile: f.configFile, Getenv: f.Getenv})
+	s, err := config.Load(config.LoadOptions{Flags: f.flags, ConfigFile: f.configFile, Getenv: f.Getenv,
+		NoConfigDir: envCredentials(f.Getenv) != ""})
 	if err != nil {
 		return nil, err
 	}
@@ -131,23 +140,6 @@ func (f *Factory) App() (*auth.App, error) {
 	return &auth.App{ClientID: s.ClientID, ClientSecret: s.ClientSecret, AccountsURL: s.AccountsURL, HTTPClient: f.HTTPClient(), Now: f.Now}, nil
 }
 
-// Source is the token source of the active profile.
-func (f *Factory) Source() (*auth.Source, error) {
-	s, err := f.Settings()
-	if err != nil {
-		return nil, err
-	}
-	store, err := f.Store()
-	if err != nil {
-		return nil, err
-	}
-	app, err := f.App()
-	if err != nil {
-		return nil, err
-	}
-	return &auth.Source{Store: store, Profile: s.Profile, Refresher: app, Lock: config.FileLock(s.LockPath()), Now: f.Now}, nil
-}
-
 // APIClient is a Web API client on the given tokens.
 func (f *Factory) APIClient(tokens api.TokenSource) (*api.Client, error) {
 	s, err := f.Settings()
@@ -164,24 +156,25 @@ func (f *Factory) APIClient(tokens api.TokenSource) (*api.Client, error) {
 	}, nil
 }
 
-// UserClient is a Web API client on the active profile's user login.
-func (f *Factory) UserClient() (*api.Client, *auth.Source, error) {
-	src, err := f.Source()
+// UserClient is a Web API client on this run's user credentials.
+func (f *Factory) UserClient() (*api.Client, *Credentials, error) {
+	cr, err := f.Credentials()
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := f.APIClient(&sourceTokens{src: src, needUser: true})
-	return c, src, err
+	c, err := f.APIClient(&sourceTokens{f: f, cr: cr, needUser: true})
+	return c, cr, err
 }
 
-// sourceTokens adapts auth.Source to api.TokenSource.
+// sourceTokens adapts Credentials to api.TokenSource.
 type sourceTokens struct {
-	src      *auth.Source
+	f        *Factory
+	cr       *Credentials
 	needUser bool
 }
 
 func (t *sourceTokens) AccessToken(ctx context.Context) (string, error) {
-	rec, err := t.src.Token(ctx)
+	rec, err := t.cr.Token(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -192,7 +185,7 @@ func (t *sourceTokens) AccessToken(ctx context.Context) (string, error) {
 }
 
 func (t *sourceTokens) Renew(ctx context.Context, refused string) (string, bool, error) {
-	rec, err := t.src.Renew(ctx, refused)
+	rec, err := t.cr.Renew(ctx, refused)
 	if err != nil {
 		return "", false, err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -171,11 +172,16 @@ type table struct {
 func (t *table) add(row ...string) { t.rows = append(t.rows, row) }
 
 func (t *table) render(w io.Writer, width int) error {
-	widths := make([]int, len(t.header))
 	all := append([][]string{t.header}, t.rows...)
 	for _, r := range all {
 		for i, c := range r {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+			r[i] = cleanCell(c)
+		}
+	}
+	widths := make([]int, len(t.header))
+	for _, r := range all {
+		for i, c := range r {
+			widths[i] = max(widths[i], cellWidth(c))
 		}
 	}
 	if t.fit >= 0 && width > 0 {
@@ -185,24 +191,21 @@ func (t *table) render(w io.Writer, width int) error {
 				other += wd + 2
 			}
 		}
-		widths[t.fit] = max(min(widths[t.fit], width-other), 10)
+		// Cut only a column too wide for the line, and never below 10.
+		if widths[t.fit] > width-other {
+			widths[t.fit] = max(width-other, 10)
+		}
 	}
 	var b strings.Builder
 	for _, r := range all {
 		b.Reset()
 		for i, c := range r {
-			c = strings.Map(func(r rune) rune {
-				if r == '\t' || r == '\n' || r == '\r' {
-					return ' '
-				}
-				return r
-			}, c)
 			if i == t.fit {
 				c = cut(c, widths[i])
 			}
 			b.WriteString(c)
 			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2))
+				b.WriteString(strings.Repeat(" ", widths[i]-cellWidth(c)+2))
 			}
 		}
 		b.WriteByte('\n')
@@ -213,10 +216,84 @@ func (t *table) render(w io.Writer, width int) error {
 	return nil
 }
 
+// cleanCell keeps a value on its line and out of the terminal's control:
+// line breaks, tabs, escape sequences and other control characters become
+// spaces.
+func cleanCell(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// cut shortens s to at most n terminal columns, ending it with "…".
 func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if cellWidth(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	end := 0
+	for i, r := range s {
+		next := i + utf8.RuneLen(r)
+		if cellWidth(s[:next]) > n-1 {
+			break
+		}
+		end = next
+	}
+	return s[:end] + "…"
+}
+
+// cellWidth is how many terminal columns s takes: East Asian wide characters
+// and emoji take two, combining marks and invisible format characters none,
+// the rest one. A text symbol followed by the emoji variation selector (❤️)
+// is drawn as an emoji, two columns wide.
+func cellWidth(s string) int {
+	n, prev := 0, 0
+	for _, r := range s {
+		w := runeWidth(r)
+		if r == 0xfe0f && prev == 1 {
+			w = 1
+		}
+		n += w
+		prev = w
+	}
+	return n
+}
+
+func runeWidth(r rune) int {
+	switch {
+	case r < 0x300:
+		return 1
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return 0
+	}
+	for _, rg := range wideRanges {
+		if r < rg[0] {
+			return 1
+		}
+		if r <= rg[1] {
+			return 2
+		}
+	}
+	return 1
+}
+
+// wideRanges are Unicode's East Asian Wide and Fullwidth characters, emoji
+// presentation included, as sorted ranges (an approximation of
+// EastAsianWidth.txt good enough for names).
+var wideRanges = [][2]rune{
+	{0x1100, 0x115f}, {0x231a, 0x231b}, {0x2329, 0x232a}, {0x23e9, 0x23ec}, {0x23f0, 0x23f0},
+	{0x23f3, 0x23f3}, {0x25fd, 0x25fe}, {0x2614, 0x2615}, {0x2648, 0x2653}, {0x267f, 0x267f},
+	{0x2693, 0x2693}, {0x26a1, 0x26a1}, {0x26aa, 0x26ab}, {0x26bd, 0x26be}, {0x26c4, 0x26c5},
+	{0x26ce, 0x26ce}, {0x26d4, 0x26d4}, {0x26ea, 0x26ea}, {0x26f2, 0x26f3}, {0x26f5, 0x26f5},
+	{0x26fa, 0x26fa}, {0x26fd, 0x26fd}, {0x2705, 0x2705}, {0x270a, 0x270b}, {0x2728, 0x2728},
+	{0x274c, 0x274c}, {0x274e, 0x274e}, {0x2753, 0x2755}, {0x2757, 0x2757}, {0x2795, 0x2797},
+	{0x27b0, 0x27b0}, {0x27bf, 0x27bf}, {0x2b1b, 0x2b1c}, {0x2b50, 0x2b50}, {0x2b55, 0x2b55},
+	{0x2e80, 0x303e}, {0x3041, 0x33ff}, {0x3400, 0x4dbf}, {0x4e00, 0x9fff}, {0xa000, 0xa4cf},
+	{0xa960, 0xa97f}, {0xac00, 0xd7a3}, {0xf900, 0xfaff}, {0xfe10, 0xfe19}, {0xfe30, 0xfe6f},
+	{0xff00, 0xff60}, {0xffe0, 0xffe6}, {0x16fe0, 0x16fe4}, {0x17000, 0x18cff}, {0x1b000, 0x1b2ff},
+	{0x1f004, 0x1f004}, {0x1f0cf, 0x1f0cf}, {0x1f18e, 0x1f18e}, {0x1f191, 0x1f19a}, {0x1f200, 0x1f2ff},
+	{0x1f300, 0x1f64f}, {0x1f680, 0x1f6ff}, {0x1f7e0, 0x1f7eb}, {0x1f90c, 0x1f9ff}, {0x1fa70, 0x1faff},
+	{0x20000, 0x2fffd}, {0x30000, 0x3fffd},
 }

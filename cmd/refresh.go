@@ -33,7 +33,7 @@ func newRefreshCmd(f *Factory, runF func(context.Context, *refreshOptions) error
 }
 
 func runRefresh(ctx context.Context, o *refreshOptions) error {
-	src, err := o.f.Source()
+	src, err := o.f.Credentials()
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,8 @@ func Main(ctx context.Context, f *Factory, args []string) int {
 	root.SetErr(f.Err)
 	err := root.ExecuteContext(ctx)
 	code := ExitCode(ctx, err)
-	if code == ExitOK {
+	var se *silentExit
+	if code == ExitOK || errors.As(err, &se) {
 		return code
 	}
 	if code == ExitInterrupted {
@@ -72,6 +73,7 @@ func Main(ctx context.Context, f *Factory, args []string) int {
 // ExitCode maps an error to spotcli's exit codes.
 func ExitCode(ctx context.Context, err error) int {
 	var (
+		se  *silentExit
 		ue  *usageError
 		cue *config.UsageError
 		ln  *auth.LoginNeededError
@@ -79,6 +81,8 @@ func ExitCode(ctx context.Context, err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &se):
+		return se.code
 	case errors.Is(err, syscall.EPIPE):
 		// The reader of stdout has gone (| head): that is how a pipeline ends.
 		return ExitOK
@@ -125,6 +129,7 @@ made for pipes: data on stdout, everything else on stderr.
 	pf.StringVar(&f.configFile, "config", "", "config file (default $SPOTCLI_CONFIG_DIR/config.yaml)")
 	pf.String("profile", "", "stored login to use (default \"default\"; env SPOTCLI_PROFILE)")
 	pf.BoolVar(&f.debug, "debug", false, "log every HTTP request (method, URL, status) to stderr, secrets redacted")
+	pf.StringVar(&f.saveRefreshToken, "save-refresh-token", "", "with SPOTCLI_REFRESH_TOKEN: write a refresh token that Spotify rotated to `FILE` (0600)")
 	pf.String("max-wait", "", "longest Retry-After to wait out before failing (default 2m; env SPOTCLI_MAX_WAIT)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w (see 'spotcli %s --help')", err, strings.TrimPrefix(c.CommandPath(), "spotcli "))}
@@ -135,6 +140,7 @@ made for pipes: data on stdout, everything else on stderr.
 		newRefreshCmd(f, nil),
 		newTokenCmd(f, nil),
 		newLogoutCmd(f, nil),
+		newStatusCmd(f, nil),
 		newWhoamiCmd(f, nil),
 		newPlaylistsCmd(f, nil),
 	)

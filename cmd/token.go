@@ -10,6 +10,7 @@ import (
 type tokenOptions struct {
 	f            *Factory
 	RefreshToken bool
+	App          bool
 }
 
 func newTokenCmd(f *Factory, runF func(context.Context, *tokenOptions) error) *cobra.Command {
@@ -30,11 +31,21 @@ expires within a minute. Made for:
 		},
 	}
 	c.Flags().BoolVar(&o.RefreshToken, "refresh-token", false, "print the stored refresh token instead (a long-lived secret)")
+	c.Flags().BoolVar(&o.App, "app", false, "print an app-only token (Client Credentials: needs client_id and client_secret; no user), cached until it expires")
+	c.MarkFlagsMutuallyExclusive("refresh-token", "app")
 	return c
 }
 
 func runToken(ctx context.Context, o *tokenOptions) error {
-	src, err := o.f.Source()
+	if o.App {
+		rec, err := o.f.AppToken(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(o.f.Out, rec.AccessToken)
+		return err
+	}
+	src, err := o.f.Credentials()
 	if err != nil {
 		return err
 	}

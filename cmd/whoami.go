@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type whoamiOptions struct {
@@ -54,8 +55,6 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	if err != nil {
 		return err
 	}
-	s, _ := o.f.Settings()
-	store, _ := o.f.Store()
 	rows := [][2]string{{"Name", me.DisplayName}, {"ID", me.ID}}
 	for _, r := range [][2]string{{"Email", me.Email}, {"Country", me.Country}, {"Product", me.Product}} {
 		if r[1] != "" {
@@ -63,10 +62,10 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 		}
 	}
 	rows = append(rows,
-		[2]string{"Profile", s.Profile},
-		[2]string{"Stored in", store.Location(s.Profile)},
+		[2]string{"Profile", src.Profile},
+		[2]string{"Stored in", src.Location()},
 		[2]string{"Scopes", strings.Join(rec.Scopes, " ")},
-		[2]string{"Expires", fmt.Sprintf("%s (in %s)", rec.ExpiresAt.Local().Format(time.RFC3339), rec.ExpiresAt.Sub(o.f.Now()).Round(time.Second))},
+		[2]string{"Expires", expiry(rec, src.Env, o.f.Now())},
 	)
 	for _, r := range rows {
 		if _, err := fmt.Fprintf(out, "%-10s %s\n", r[0]+":", r[1]); err != nil {
@@ -74,4 +73,17 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 		}
 	}
 	return nil
+}
+
+// expiry describes when an access token expires.
+func expiry(rec *auth.Record, env string, now time.Time) string {
+	if env == "SPOTCLI_ACCESS_TOKEN" {
+		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
+	}
+	d := rec.ExpiresAt.Sub(now).Round(time.Second)
+	at := rec.ExpiresAt.Local().Format(time.RFC3339)
+	if d <= 0 {
+		return fmt.Sprintf("%s (expired %s ago; refreshed on next use)", at, -d)
+	}
+	return fmt.Sprintf("%s (in %s)", at, d)
 }

@@ -109,9 +109,13 @@ func (a *App) Login(ctx context.Context, o LoginOptions) (*Record, error) {
 			return rec, nil
 		},
 	}
+	callbackPath := redirect.Path
+	if callbackPath == "" {
+		callbackPath = "/" // a browser asks for http://host:port as "/"
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != redirect.Path {
+		if r.URL.Path != callbackPath {
 			http.NotFound(w, r)
 			return
 		}

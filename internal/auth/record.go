@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -85,7 +86,8 @@ func DecodeRecord(b []byte) (*Record, error) {
 	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorruptRecord, err)
 	}
-	if dec.More() {
+	// dec.More misses a trailing "}" or "]"; only EOF proves nothing follows.
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: trailing data after the record", ErrCorruptRecord)
 	}
 	var problems []string

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strconv"
 )
@@ -23,8 +22,9 @@ func ParseRedirectURI(s string) (*url.URL, error) {
 	if host == "localhost" {
 		return nil, fmt.Errorf("redirect_uri %q uses localhost: %s", s, rule)
 	}
-	ip := net.ParseIP(host)
-	if ip == nil || !(ip.Equal(net.IPv4(127, 0, 0, 1)) || ip.Equal(net.IPv6loopback)) {
+	// Exact strings: Spotify compares redirect URIs as strings, so other
+	// spellings of loopback ([::ffff:127.0.0.1], [0:0:0:0:0:0:0:1]) never match.
+	if host != "127.0.0.1" && host != "::1" {
 		return nil, fmt.Errorf("redirect_uri %q is not on a loopback address: %s", s, rule)
 	}
 	if p := u.Port(); p != "" {
@@ -36,8 +36,7 @@ func ParseRedirectURI(s string) (*url.URL, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("redirect_uri %q must not carry user info, a query or a fragment", s)
 	}
-	if u.Path == "" {
-		u.Path = "/"
-	}
+	// The path is kept as written, even empty: it is sent as redirect_uri
+	// and must equal the registered URI.
 	return u, nil
 }

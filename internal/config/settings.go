@@ -69,6 +69,9 @@ type Settings struct {
 	Profile      string
 	MaxWait      time.Duration
 
+	// ConfigProfiles are the profiles named in the config file.
+	ConfigProfiles []string
+
 	Dir        string // SPOTCLI_CONFIG_DIR
 	ConfigFile string // the config file read, or the one that would be
 	// Warnings found while loading (unknown keys, loose permissions).
@@ -82,6 +85,11 @@ type LoadOptions struct {
 	// Getenv finds SPOTCLI_CONFIG_DIR; nil means os.Getenv. SPOTCLI_<KEY>
 	// come from the process environment, where viper reads them.
 	Getenv func(string) string
+	// NoConfigDir leaves the config directory alone (no config file read,
+	// no error when there is no home): credentials come from the
+	// environment, and HOME may be read-only or missing. An explicit
+	// ConfigFile is still read.
+	NoConfigDir bool
 }
 
 // ConfigDir is SPOTCLI_CONFIG_DIR, or spotcli under the OS's config directory.
@@ -105,7 +113,7 @@ func Load(o LoadOptions) (*Settings, error) {
 		getenv = os.Getenv
 	}
 	dir, err := ConfigDir(getenv)
-	if err != nil {
+	if err != nil && !o.NoConfigDir {
 		return nil, err
 	}
 	v := viper.New()
@@ -127,7 +135,9 @@ func Load(o LoadOptions) (*Settings, error) {
 	}
 	v.SetConfigFile(s.ConfigFile)
 	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil {
+	if o.NoConfigDir && o.ConfigFile == "" {
+		s.ConfigFile = ""
+	} else if err := v.ReadInConfig(); err != nil {
 		var nf viper.ConfigFileNotFoundError
 		switch {
 		case errors.As(err, &nf), o.ConfigFile == "" && errors.Is(err, fs.ErrNotExist):
@@ -138,6 +148,12 @@ func Load(o LoadOptions) (*Settings, error) {
 		s.Warnings = append(s.Warnings, checkConfigFile(v, s.ConfigFile)...)
 	}
 
+	for name := range v.GetStringMap("profiles") {
+		if profileName.MatchString(name) {
+			s.ConfigProfiles = append(s.ConfigProfiles, name)
+		}
+	}
+	sort.Strings(s.ConfigProfiles)
 	s.Profile = v.GetString(KeyProfile)
 	if !profileName.MatchString(s.Profile) {
 		return nil, &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", s.Profile)}

@@ -104,7 +104,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, is
 		// A non-numeric Retry-After (an HTTP date) announces no window the
 		// fake can measure; Spotify only ever sends seconds.
 		if secs, err := strconv.Atoi(strings.TrimSpace(f.RetryAfter)); err == nil {
-			s.openRetryWindow(secs)
+			s.openRetryWindow(r.URL.RequestURI(), secs)
 		}
 	}
 
@@ -129,8 +129,8 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, is
 }
 
 // writeRateLimited answers 429 the way Spotify's Web API does.
-func (s *Server) writeRateLimited(w http.ResponseWriter, header string, seconds int) {
-	s.openRetryWindow(seconds)
+func (s *Server) writeRateLimited(w http.ResponseWriter, r *http.Request, header string, seconds int) {
+	s.openRetryWindow(r.URL.RequestURI(), seconds)
 	w.Header().Set("Retry-After", header)
 	writeAPIError(w, http.StatusTooManyRequests, "API rate limit exceeded")
 }

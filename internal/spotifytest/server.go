@@ -26,6 +26,11 @@ type Config struct {
 	// AccessTokenTTL is the access token lifetime; 0 means one hour, which
 	// Spotify announces as expires_in 3600.
 	AccessTokenTTL time.Duration
+	// InFlightGrace is how long after a 429 a request to another URL may
+	// still arrive without counting in Stats.DuringRetryAfter: it was sent
+	// before the client could have read the 429. 0 means
+	// DefaultInFlightGrace.
+	InFlightGrace time.Duration
 }
 
 // Stats counts what clients did, so tests can assert on client behaviour
@@ -38,6 +43,10 @@ type Stats struct {
 	// DuringRetryAfter counts API requests that arrived while a Retry-After
 	// window announced by this server was still open: after a 429 with
 	// Retry-After N, a well-behaved client sends nothing for N seconds.
+	// A request arriving within InFlightGrace of the 429 may have been sent
+	// before the client could read it (concurrent requests are in flight),
+	// so it counts only when it repeats the URL that got the 429
+	// (Config.InFlightGrace).
 	DuringRetryAfter  int
 	AuthorizeRequests int // GET /authorize, whatever the outcome
 }
@@ -49,6 +58,7 @@ type Server struct {
 	now     func() time.Time
 	latency time.Duration
 	ttl     time.Duration
+	grace   time.Duration
 
 	// done is closed by Close so that hung and delayed requests let go;
 	// httptest.Server.Close would otherwise wait for them forever.
@@ -75,7 +85,34 @@ type Server struct {
 	// retryUntil is the end of the latest Retry-After window, on the wall
 	// clock: clients sleep in real time, whatever Config.Now says.
 	retryUntil time.Time
+	retryFrom  time.Time           // when the latest window opened
+	limited    map[string]struct{} // URLs answered 429 in the open window
 	stats      Stats
+	verifiers  []string // PKCE verifiers received, for Secrets
+}
+
+// Secrets lists every secret the fake has issued or received: access and
+// refresh tokens, authorization codes, PKCE verifiers and client secrets.
+// Tests assert that none of them leaks into output or logs.
+func (s *Server) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for k := range s.accessTokens {
+		out = append(out, k)
+	}
+	for k := range s.refreshTokens {
+		out = append(out, k)
+	}
+	for k := range s.codes {
+		out = append(out, k)
+	}
+	for _, a := range s.apps {
+		if a.ClientSecret != "" {
+			out = append(out, a.ClientSecret)
+		}
+	}
+	return append(out, s.verifiers...)
 }
 
 // New starts a fake server. Call Close when done.
@@ -100,6 +137,10 @@ func New(cfg Config) *Server {
 	}
 	if s.ttl <= 0 {
 		s.ttl = time.Hour
+	}
+	s.grace = cfg.InFlightGrace
+	if s.grace <= 0 {
+		s.grace = DefaultInFlightGrace
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -192,7 +233,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if limited {
-		s.writeRateLimited(w, strconv.Itoa(retryAfter), retryAfter)
+		s.writeRateLimited(w, r, strconv.Itoa(retryAfter), retryAfter)
 		return
 	}
 
@@ -231,8 +272,11 @@ func (s *Server) admit(r *http.Request, isAPI bool) (limited bool, retryAfter in
 		s.stats.TokenRequests[grantType]++
 	case isAPI:
 		s.stats.APIRequests[r.URL.Path]++
-		if time.Now().Before(s.retryUntil) {
-			s.stats.DuringRetryAfter++
+		if now := time.Now(); now.Before(s.retryUntil) {
+			_, repeat := s.limited[r.URL.RequestURI()]
+			if repeat || !now.Before(s.retryFrom.Add(s.grace)) {
+				s.stats.DuringRetryAfter++
+			}
 		}
 		if s.rateEvery > 0 {
 			s.rateCount++
@@ -265,15 +309,24 @@ func (s *Server) wait(r *http.Request, d time.Duration) bool {
 // openRetryWindow records that a 429 announcing Retry-After seconds is about
 // to be sent. It must run before the answer is written, so that a client
 // reacting instantly is already inside the window.
-func (s *Server) openRetryWindow(seconds int) {
+func (s *Server) openRetryWindow(uri string, seconds int) {
 	if seconds <= 0 {
 		return
 	}
-	until := time.Now().Add(time.Duration(seconds) * time.Second)
+	now := time.Now()
+	until := now.Add(time.Duration(seconds) * time.Second)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !now.Before(s.retryUntil) {
+		s.limited = map[string]struct{}{}
+	}
+	s.limited[uri] = struct{}{}
+	s.retryFrom = now
 	// An earlier, longer window is still binding on the client.
 	if until.After(s.retryUntil) {
 		s.retryUntil = until
 	}
 }
+
+// DefaultInFlightGrace is Config.InFlightGrace when unset.
+const DefaultInFlightGrace = 200 * time.Millisecond

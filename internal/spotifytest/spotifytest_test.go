@@ -970,6 +970,40 @@ func TestRateLimitCountsRequestsDuringRetryAfter(t *testing.T) {
 	}
 }
 
+// A request to another URL that arrives right after a 429 was in flight
+// when the 429 was sent; a repeat of the refused URL never is.
+func TestRetryAfterInFlightGrace(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		grace time.Duration
+		next  string
+		want  int
+	}{
+		{"other URL within the grace", time.Hour, "/me?x=2", 0},
+		{"same URL within the grace", time.Hour, "/me?x=1", 1},
+		{"other URL after the grace", time.Nanosecond, "/me?x=2", 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := New(Config{InFlightGrace: tt.grace})
+			defer srv.Close()
+			srv.AddApp(App{ClientID: appID, RedirectURIs: []string{"http://127.0.0.1/cb"}})
+			srv.AddUser(User{ID: "alice"})
+			access, _ := srv.IssueTokens(appID, "alice", nil, FlowPKCE, time.Now())
+			srv.InjectFault(Fault{Path: "/v1/me", Status: 429, RetryAfter: "60", Count: 1})
+			for _, p := range []string{"/me?x=1", tt.next} {
+				resp, err := http.DefaultClient.Do(authorized(srv.APIURL()+p, access))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			if n := srv.Stats().DuringRetryAfter; n != tt.want {
+				t.Errorf("DuringRetryAfter = %d, want %d", n, tt.want)
+			}
+		})
+	}
+}
+
 func TestRetryAfterWindowCloses(t *testing.T) {
 	f := newFixture(t)
 	access, _ := f.srv.IssueTokens(appID, "alice", nil, FlowPKCE, f.clock.Now())

@@ -154,6 +154,9 @@ func (s *Server) exchangeCode(ca clientAuth, form url.Values) (*tokenResponse, *
 	flow := FlowSecret
 	if c.challenge != "" {
 		v := form.Get("code_verifier")
+		if v != "" {
+			s.verifiers = append(s.verifiers, v)
+		}
 		switch {
 		case v == "":
 			return nil, badRequest("invalid_request", "code_verifier required")

@@ -1,0 +1,76 @@
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// The profile index and the warning state are small non-secret files in the
+// config directory. The index exists because an OS keyring cannot be listed.
+
+func (s *Settings) indexDir() string { return filepath.Join(s.Dir, "profiles") }
+
+// NoteProfile records that profile has (present) or no longer has a login.
+func (s *Settings) NoteProfile(profile string, present bool) error {
+	p := filepath.Join(s.indexDir(), profile)
+	if !present {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	if err := os.MkdirAll(s.indexDir(), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// KnownProfiles lists the profiles that may have a login here: those in the
+// index, in the file store, in the config file, and the active one.
+func (s *Settings) KnownProfiles() []string {
+	set := map[string]bool{s.Profile: true}
+	for _, p := range s.ConfigProfiles {
+		set[p] = true
+	}
+	if es, err := os.ReadDir(s.indexDir()); err == nil {
+		for _, e := range es {
+			if profileName.MatchString(e.Name()) {
+				set[e.Name()] = true
+			}
+		}
+	}
+	if es, err := os.ReadDir(filepath.Join(s.Dir, "tokens")); err == nil {
+		for _, e := range es {
+			name, ok := strings.CutSuffix(e.Name(), ".json")
+			if ok && profileName.MatchString(name) {
+				set[name] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// WarnOnce reports whether the warning named key for profile has not been
+// given on day yet, and records that it now has. Without a writable config
+// directory it always reports true: a warning too many beats a lost one.
+func (s *Settings) WarnOnce(profile, key, day string) bool {
+	p := filepath.Join(s.Dir, "state", profile+"."+key)
+	if b, err := os.ReadFile(p); err == nil && strings.TrimSpace(string(b)) == day {
+		return false
+	}
+	_ = WriteFileAtomic(p, []byte(day+"\n"))
+	return true
+}
