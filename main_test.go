@@ -24,8 +24,9 @@ import (
 // end-to-end tests run them as separate processes, as a user would.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"spotcli":     main,
-		"fakebrowser": fakeBrowserMain,
+		"spotcli":       main,
+		"fakebrowser":   fakeBrowserMain,
+		"chromebrowser": chromeBrowserMain,
 	})
 }
 
@@ -194,6 +195,7 @@ type browserVisit struct {
 	StrayStatus  int               `json:"stray_status,omitempty"`
 	StrayBody    string            `json:"stray_body,omitempty"`
 	AuthorizeURL string            `json:"authorize_url"`
+	Args         []string          `json:"args"` // the browser's argv
 }
 
 func (h *harness) browserVisit() browserVisit {
@@ -225,7 +227,7 @@ func fakeBrowserMain() {
 	// Whatever a browser prints must never reach spotcli's stdout.
 	fmt.Println("fakebrowser: opening the page")
 	authorize := os.Args[len(os.Args)-1]
-	v := browserVisit{AuthorizeURL: authorize}
+	v := browserVisit{AuthorizeURL: authorize, Args: os.Args}
 	noFollow := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := noFollow.Get(authorize)
 	if err != nil {

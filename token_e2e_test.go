@@ -333,3 +333,44 @@ func TestDebugLeaksNoSecret(t *testing.T) {
 		})
 	}
 }
+
+// The browser gets the authorize URL and nothing else; files that hold
+// secrets are 0600 in 0700 directories.
+func TestSecretsStayPrivate(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun(0, "", "login")
+	v := h.browserVisit()
+	if len(v.Args) != 2 || v.Args[1] != v.AuthorizeURL || !strings.HasPrefix(v.AuthorizeURL, h.fake.AccountsURL()+"/authorize?") {
+		t.Errorf("browser argv = %q", v.Args)
+	}
+	for _, s := range h.fake.Secrets() {
+		if strings.Contains(strings.Join(v.Args, " "), s) {
+			t.Errorf("a secret reached the browser's argv")
+		}
+	}
+	// Exercise every file spotcli writes: token, lock, warning state, index.
+	h.seed("old", time.Now().Add(-175*24*time.Hour), time.Now().Add(-time.Minute))
+	h.mustRun(0, "", "token", "--profile", "old")
+	dir := h.env["SPOTCLI_CONFIG_DIR"]
+	seen := 0
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		seen++
+		want := os.FileMode(0o600)
+		if fi.IsDir() {
+			want = 0o700
+		}
+		if p == dir {
+			return nil // the config dir itself is the user's
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %04o, want %04o", p, fi.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if seen < 8 {
+		t.Errorf("only %d files and directories under the config dir", seen)
+	}
+}

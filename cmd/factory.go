@@ -36,8 +36,6 @@ type Factory struct {
 	KeyringTimeout time.Duration
 	// OpenBrowser opens a URL for the user; nil uses $BROWSER or the OS default.
 	OpenBrowser func(url string) error
-	// HTTPTimeout bounds every request; 0 means 30 s.
-	HTTPTimeout time.Duration
 
 	// Set from the global flags when a command runs.
 	flags      *pflag.FlagSet
@@ -119,16 +117,33 @@ func (f *Factory) HTTPClient() *http.Client {
 	if f.client != nil {
 		return f.client
 	}
-	var rt http.RoundTripper = http.DefaultTransport
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// Concurrent paging keeps up to 16 requests in flight: keep their
+	// connections instead of dialing anew for every page.
+	tr.MaxIdleConnsPerHost = 16
+	var rt http.RoundTripper = tr
 	if f.debug {
 		rt = &api.DebugTransport{Base: rt, Out: f.Err}
 	}
-	timeout := f.HTTPTimeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
+	timeout := 30 * time.Second // the timeout setting's default
+	if f.settings != nil {
+		timeout = f.settings.Timeout
 	}
-	f.client = &http.Client{Transport: rt, Timeout: timeout}
+	f.client = &http.Client{Transport: rt, Timeout: timeout, CheckRedirect: sameOrigin}
 	return f.client
+}
+
+// sameOrigin refuses a redirect to another scheme, host or port: net/http
+// keeps the Authorization header when only the port changes, and the token
+// must reach nobody but Spotify.
+func sameOrigin(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if first := via[0].URL; req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+		return fmt.Errorf("refusing to follow a redirect from %s://%s to %s://%s", first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
+	}
+	return nil
 }
 
 // App is the Spotify app of the settings.
@@ -152,7 +167,7 @@ func (f *Factory) APIClient(tokens api.TokenSource) (*api.Client, error) {
 		UserAgent: "spotcli/" + f.Build.Version,
 		Tokens:    tokens,
 		MaxWait:   s.MaxWait,
-		Timeout:   f.HTTPTimeout,
+		Timeout:   s.Timeout,
 	}, nil
 }
 

@@ -89,6 +89,11 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if o.ScopesSet {
 		scopes = config.SplitScopes(o.Scopes)
 	}
+	for _, sc := range scopes {
+		if !knownScope(sc) {
+			warn(f.Err, "unknown scope %q: Spotify will refuse it if it does not know it either (spotcli completion lists the known scopes)", sc)
+		}
+	}
 	app, err := f.App()
 	if err != nil {
 		return err
@@ -131,6 +136,11 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if err := store.Save(s.Profile, rec); err != nil {
 		return fmt.Errorf("store the login: %w", err)
 	}
+	// A keyring cannot be listed: the index lets status --all and completion
+	// find this profile.
+	if err := s.NoteProfile(s.Profile, true); err != nil {
+		warn(f.Err, "could not record profile %q in the profile index: %v", s.Profile, err)
+	}
 	name := me.DisplayName
 	if name == "" {
 		name = me.ID
@@ -170,4 +180,15 @@ func loginWithRefreshToken(ctx context.Context, f *Factory, app *auth.App, scope
 		return nil, err
 	}
 	return fresh, nil
+}
+
+// knownScope reports whether Spotify documents scope. An unknown one only
+// warns: Spotify may add scopes before spotcli knows them.
+func knownScope(scope string) bool {
+	for _, c := range spotifyScopes {
+		if name, _, _ := strings.Cut(string(c), "\t"); name == scope {
+			return true
+		}
+	}
+	return false
 }

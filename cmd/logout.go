@@ -37,6 +37,9 @@ func runLogout(_ context.Context, o *logoutOptions) error {
 	if err != nil {
 		return fmt.Errorf("remove the stored login of profile %q: %w", s.Profile, err)
 	}
+	if err := s.NoteProfile(s.Profile, false); err != nil {
+		warn(o.f.Err, "could not remove profile %q from the profile index: %v", s.Profile, err)
+	}
 	if removed {
 		fmt.Fprintf(o.f.Err, "Logged out: removed the stored login of profile %q\n", s.Profile)
 	} else {

@@ -64,9 +64,11 @@ func tsvEscape(s string) string {
 	if !strings.ContainsAny(s, "\t\n\r\\") {
 		return s
 	}
+	// Byte by byte: the escaped characters are ASCII, and every other byte,
+	// valid UTF-8 or not, passes through unchanged.
 	var b strings.Builder
-	for _, r := range s {
-		switch r {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
 		case '\t':
 			b.WriteString(`\t`)
 		case '\n':
@@ -76,7 +78,7 @@ func tsvEscape(s string) string {
 		case '\\':
 			b.WriteString(`\\`)
 		default:
-			b.WriteRune(r)
+			b.WriteByte(c)
 		}
 	}
 	return b.String()
@@ -120,11 +122,10 @@ func writeTSV(w io.Writer, fields ...string) error {
 // jsonWriter streams items as one JSON array (json) or one object per line
 // (ndjson), as Spotify sent them.
 type jsonWriter struct {
-	w      io.Writer
-	array  bool
-	n      int
-	buf    bytes.Buffer
-	closed bool
+	w     io.Writer
+	array bool
+	n     int
+	buf   bytes.Buffer
 }
 
 func (j *jsonWriter) write(item json.RawMessage) error {
@@ -136,11 +137,11 @@ func (j *jsonWriter) write(item json.RawMessage) error {
 			j.buf.WriteString(",\n  ")
 		}
 		if err := json.Indent(&j.buf, item, "  ", "  "); err != nil {
-			return fmt.Errorf("Spotify sent an item that is not JSON: %w", err)
+			return fmt.Errorf("an item from Spotify is not JSON: %w", err)
 		}
 	} else {
 		if err := json.Compact(&j.buf, item); err != nil {
-			return fmt.Errorf("Spotify sent an item that is not JSON: %w", err)
+			return fmt.Errorf("an item from Spotify is not JSON: %w", err)
 		}
 		j.buf.WriteByte('\n')
 	}

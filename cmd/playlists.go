@@ -53,6 +53,7 @@ Output formats (-o):
 	c.Flags().BoolVar(&o.JSON, "json", false, "short for -o json")
 	c.Flags().Var(&intRange{val: &o.Limit, min: 1}, "limit", "stop after this many playlists (a whole number of 1 or more)")
 	c.Flags().Var(&intRange{val: &o.Concurrency, min: 1, max: 16}, "concurrency", "pages fetched at once, 1 to 16")
+	c.AddCommand(newPlaylistItemsCmd(f, nil))
 	return c
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -117,7 +118,8 @@ OS keyring, and gives every later command a valid access token. Its output is
 made for pipes: data on stdout, everything else on stderr.
 
 ` + exitCodesHelp,
-		Version:       f.Build.Version,
+		// What --version prints after "spotcli ", as spotcli version does.
+		Version:       strings.TrimPrefix(versionLine(f.Build, debug.ReadBuildInfo), "spotcli "),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
@@ -125,6 +127,9 @@ made for pipes: data on stdout, everything else on stderr.
 		},
 	}
 	root.SetVersionTemplate("spotcli {{.Version}}\n")
+	// Defined here rather than by cobra at run time, so that the generated
+	// docs list it too.
+	root.Flags().BoolP("version", "v", false, "print the version, commit and build date")
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.configFile, "config", "", "config file (default $SPOTCLI_CONFIG_DIR/config.yaml)")
 	pf.String("profile", "", "stored login to use (default \"default\"; env SPOTCLI_PROFILE)")
@@ -143,7 +148,11 @@ made for pipes: data on stdout, everything else on stderr.
 		newStatusCmd(f, nil),
 		newWhoamiCmd(f, nil),
 		newPlaylistsCmd(f, nil),
+		newAPICmd(f, nil),
 	)
+	root.AddCommand(newVersionCmd(f), newGenDocsCmd(f))
+	// After every AddCommand: completions are registered by walking the tree.
+	registerCompletions(root, f)
 	return root
 }
 

@@ -48,10 +48,20 @@ func (c *Client) Paginate(ctx context.Context, pathOrURL string, o PageOptions, 
 	}
 	first.RawQuery = q.Encode()
 
-	p, err := c.page(ctx, first.String())
+	p, err := c.page(ctx, first.String(), "")
 	if err != nil {
 		return err
 	}
+	return c.follow(ctx, first, "", p, size, p.Total != nil, o, emit)
+}
+
+// follow hands the first page p, fetched from first, to emit and fetches the
+// pages after it: by offset, concurrently, when jump says the page's total,
+// offset and limit can be trusted; otherwise by following the next links
+// one after the other. key names the member of the body that holds the page
+// ("" for a page at the top level). step is the page size to assume when
+// the page does not tell its limit.
+func (c *Client) follow(ctx context.Context, first *url.URL, key string, p *pageBody, step int, jump bool, o PageOptions, emit func([]json.RawMessage) error) error {
 	left := -1 // items still wanted; -1 is unbounded
 	if o.Limit > 0 {
 		left = o.Limit
@@ -75,11 +85,10 @@ func (c *Client) Paginate(ctx context.Context, pathOrURL string, o PageOptions, 
 	if err != nil || !more || p.Next == nil || len(p.Items) == 0 {
 		return err
 	}
-	if o.Concurrency > 1 && p.Total != nil {
-		step := p.Limit
-		if step <= 0 {
-			step = size
-		}
+	if p.Limit > 0 {
+		step = p.Limit
+	}
+	if o.Concurrency > 1 && jump && p.Total != nil && step > 0 {
 		end := *p.Total
 		if left >= 0 && p.Offset+len(p.Items)+left < end {
 			end = p.Offset + len(p.Items) + left
@@ -92,7 +101,7 @@ func (c *Client) Paginate(ctx context.Context, pathOrURL string, o PageOptions, 
 	}
 	for p.Next != nil && len(p.Items) > 0 {
 		next := *p.Next
-		if p, err = c.page(ctx, next); err != nil {
+		if p, err = c.page(ctx, next, key); err != nil {
 			return fmt.Errorf("page %s: %w", offsetOf(next), err)
 		}
 		if more, err := send(p.Items); err != nil || !more {
@@ -109,10 +118,26 @@ func offsetOf(link string) string {
 	return link
 }
 
-func (c *Client) page(ctx context.Context, link string) (*pageBody, error) {
+// page fetches one page; key names the member of the body that holds it,
+// as search nests its pages under "tracks", "albums"...
+func (c *Client) page(ctx context.Context, link, key string) (*pageBody, error) {
 	b, err := c.Get(ctx, link)
 	if err != nil {
 		return nil, err
+	}
+	return decodePage(b, key)
+}
+
+func decodePage(b []byte, key string) (*pageBody, error) {
+	if key != "" {
+		var outer map[string]json.RawMessage
+		if err := json.Unmarshal(b, &outer); err != nil {
+			return nil, fmt.Errorf("unexpected page from Spotify: %v", err)
+		}
+		b = outer[key]
+		if len(b) == 0 {
+			return nil, fmt.Errorf("unexpected page from Spotify: no %q in the answer", key)
+		}
 	}
 	var p pageBody
 	if err := json.Unmarshal(b, &p); err != nil {
@@ -153,7 +178,7 @@ func (c *Client) fetchConcurrently(ctx context.Context, first *url.URL, step int
 			q.Set("limit", strconv.Itoa(step))
 			u.RawQuery = q.Encode()
 			go func(i int, link string) {
-				p, err := c.page(ctx, link)
+				p, err := c.page(ctx, link, "")
 				<-inflight
 				if err != nil {
 					results[i] <- pageResult{err: err}

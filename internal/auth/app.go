@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -37,11 +39,67 @@ func (a *App) now() time.Time {
 	return time.Now()
 }
 
+// ctx hands x/oauth2 the app's HTTP client, wrapped so that a token request
+// the accounts service failed with a 5xx is tried again.
 func (a *App) ctx(ctx context.Context) context.Context {
-	if a.HTTPClient != nil {
-		return context.WithValue(ctx, oauth2.HTTPClient, a.HTTPClient)
+	hc := a.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
 	}
-	return ctx
+	c := *hc
+	c.Transport = &retryTransport{base: hc.Transport, attempts: 3}
+	return context.WithValue(ctx, oauth2.HTTPClient, &c)
+}
+
+// retryTransport retries a request answered 500, 502, 503 or 504: the
+// accounts service says it did not process it. A connection error is not
+// retried: the request may have been processed, and with rotation a replayed
+// refresh token is a dead one.
+type retryTransport struct {
+	base     http.RoundTripper
+	attempts int
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	for attempt := 1; ; attempt++ {
+		r := req
+		if attempt > 1 {
+			if req.GetBody == nil && req.Body != nil {
+				return nil, errors.New("token request cannot be retried")
+			}
+			r = req.Clone(req.Context())
+			if req.GetBody != nil {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, err
+				}
+				r.Body = body
+			}
+		}
+		res, err := base.RoundTrip(r)
+		if err != nil || attempt >= t.attempts {
+			return res, err
+		}
+		switch res.StatusCode {
+		case 500, 502, 503, 504:
+		default:
+			return res, nil
+		}
+		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+		res.Body.Close()
+		delay := time.Duration(100<<attempt)*time.Millisecond + time.Duration(rand.Int64N(int64(100*time.Millisecond)))
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-req.Context().Done():
+			t.Stop()
+			return nil, req.Context().Err()
+		}
+	}
 }
 
 // config builds the x/oauth2 configuration for a flow. PKCE sends client_id in
@@ -154,7 +212,9 @@ type TokenError struct {
 	Status      int
 	Code        string // RFC 6749 error, such as invalid_grant
 	Description string
-	Detail      string // first line of a body that was not an OAuth error
+	// Detail describes a body that was not an OAuth error by its type only:
+	// its text could echo the request, refresh token included.
+	Detail string
 }
 
 func (e *TokenError) Error() string {
@@ -176,14 +236,22 @@ func (e *TokenError) Error() string {
 func tokenError(op string, err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
-		return fmt.Errorf("%s: %w", op, err)
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		return fmt.Errorf("%s: no usable answer from the accounts service: %w", op, err)
 	}
 	te := &TokenError{Op: op, Code: re.ErrorCode, Description: re.ErrorDescription}
 	if re.Response != nil {
 		te.Status = re.Response.StatusCode
 	}
 	if te.Code == "" {
-		te.Detail = firstLine(string(re.Body), 120)
+		te.Detail = "a body that is not an OAuth error"
+		if re.Response != nil {
+			if ct := re.Response.Header.Get("Content-Type"); ct != "" {
+				te.Detail += " (" + ct + ")"
+			}
+		}
 	}
 	if te.Code == "invalid_grant" && op == "refresh" {
 		why := "refresh token no longer valid"
@@ -193,15 +261,4 @@ func tokenError(op string, err error) error {
 		return &LoginNeededError{Reason: why + ": run spotcli login"}
 	}
 	return te
-}
-
-func firstLine(s string, max int) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return s
 }

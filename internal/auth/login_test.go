@@ -184,8 +184,10 @@ func TestLoginSuccess(t *testing.T) {
 						t.Errorf("secret flow sent a code_challenge: %v", q)
 					}
 					var err2 error
-					page, err2 = b.login(u)
-					return err2
+					if page, err2 = b.login(u); err2 != nil {
+						t.Errorf("browser: %v", err2)
+					}
+					return nil
 				},
 			})
 			if err != nil {
@@ -316,7 +318,8 @@ func TestLoginCallbackServer(t *testing.T) {
 			for _, s := range steps {
 				r, err := b.do(s.method, s.url)
 				if err != nil {
-					return fmt.Errorf("%s: %v", s.name, err)
+					t.Errorf("%s: %v", s.name, err)
+					continue
 				}
 				if r.status != s.status || !strings.Contains(strings.ToLower(r.body), s.text) {
 					t.Errorf("%s: %d %q, want %d with %q", s.name, r.status, r.body, s.status, s.text)
@@ -329,11 +332,13 @@ func TestLoginCallbackServer(t *testing.T) {
 			// The login is still waiting: the real answer completes it.
 			loc, err := b.authorize(u)
 			if err != nil {
-				return err
+				t.Errorf("authorize: %v", err)
+				return nil
 			}
 			r, err := b.get(loc)
 			if err != nil {
-				return err
+				t.Errorf("callback: %v", err)
+				return nil
 			}
 			checkPage(t, r, http.StatusOK, "Logged in")
 
@@ -341,7 +346,8 @@ func TestLoginCallbackServer(t *testing.T) {
 			for _, again := range []string{loc, withQuery(ru, url.Values{"error": {"access_denied"}, "state": {q.Get("state")}})} {
 				r, err = b.get(again)
 				if err != nil {
-					return err
+					t.Errorf("second callback: %v", err)
+					return nil
 				}
 				checkPage(t, r, http.StatusConflict, "already")
 			}
@@ -468,7 +474,10 @@ func TestLoginFailures(t *testing.T) {
 					} else {
 						page, err = b.login(u)
 					}
-					return err
+					if err != nil {
+						t.Errorf("browser: %v", err)
+					}
+					return nil
 				},
 			})
 			if got != nil {
@@ -574,6 +583,7 @@ func TestLoginBadOptions(t *testing.T) {
 			app, _ := newApp(t, srv, tt.clientID, "")
 			_, err := app.Login(testCtx(t), auth.LoginOptions{
 				RedirectURI: tt.redirect,
+				Timeout:     time.Second,
 				OpenBrowser: func(string) error {
 					t.Error("OpenBrowser called")
 					return nil
@@ -602,21 +612,15 @@ func TestLoginPrintsURLWhenBrowserFails(t *testing.T) {
 			ctx, cancel := context.WithCancel(testCtx(t))
 			defer cancel()
 			var authURL string
-			open := func(u string) error {
-				authURL = u
-				cancel() // end the login once the URL is out
-				if tt.open == nil {
-					return nil
-				}
-				return tt.open(u)
-			}
 			opts := auth.LoginOptions{RedirectURI: callbackV4, Timeout: time.Minute, Stderr: &stderr}
 			if tt.open != nil {
-				opts.OpenBrowser = open
+				opts.OpenBrowser = func(u string) error {
+					authURL = u
+					cancel() // the URL is printed before Login waits: end it there
+					return tt.open(u)
+				}
 			} else {
-				// Without a browser opener, the URL still reaches stderr;
-				// end the login through the context from another angle.
-				cancel()
+				cancel() // likewise
 			}
 			_, err := app.Login(ctx, opts)
 			if !errors.Is(err, context.Canceled) {
@@ -689,10 +693,12 @@ func TestLoginPaste(t *testing.T) {
 			// The browser runs on another machine: it is redirected to a
 			// loopback address that does not reach us, and the user copies
 			// the address bar into the terminal.
-			q, ru := authParams(t, u)
+			_, ru := authParams(t, u)
 			loc, err := b.authorize(u)
 			if err != nil {
-				return err
+				t.Errorf("authorize: %v", err)
+				pw.Close()
+				return nil
 			}
 			wg.Add(1)
 			go func() {
@@ -710,7 +716,6 @@ func TestLoginPaste(t *testing.T) {
 					}
 				}
 			}()
-			_ = q
 			return errors.New("no browser here")
 		},
 	})

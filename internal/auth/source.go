@@ -24,6 +24,19 @@ type Refresher interface {
 // Locker takes the cross-process lock of a profile; unlock releases it.
 type Locker func(ctx context.Context) (unlock func(), err error)
 
+// RefreshGrace is how long a refresh under way may go on after an interrupt.
+const RefreshGrace = 3 * time.Second
+
+// withGrace is a context that ends grace after ctx does.
+func withGrace(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	g, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(grace, cancel)
+		context.AfterFunc(g, func() { t.Stop() })
+	})
+	return g, func() { stop(); cancel() }
+}
+
 // RefreshMargin is how long before expiry an access token is refreshed.
 const RefreshMargin = 60 * time.Second
 
@@ -99,8 +112,16 @@ func (s *Source) refresh(ctx context.Context, stale string, force bool) (*Record
 	if cur.Fresh(s.now(), RefreshMargin) && (!force || cur.AccessToken != stale) {
 		return cur, nil
 	}
-	next, err := s.Refresher.Refresh(ctx, cur)
+	// Once the request is out, Spotify may rotate the refresh token: an
+	// interrupt then must not drop the answer, or the login is lost. The
+	// refresh gets RefreshGrace to finish and be saved after a Ctrl-C.
+	rctx, cancel := withGrace(ctx, RefreshGrace)
+	next, err := s.Refresher.Refresh(rctx, cur)
+	cancel()
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, err
 	}
 	if err := s.Store.Save(s.Profile, next); err != nil {

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +28,7 @@ const (
 	KeyTokenStore   = "token_store"
 	KeyProfile      = "profile"
 	KeyMaxWait      = "max_wait"
+	KeyTimeout      = "http_timeout"
 )
 
 // DefaultScopes are asked for at login unless scopes says otherwise.
@@ -51,6 +51,7 @@ func Defaults() []Default {
 		{KeyTokenStore, "auto", "auto (keyring, else file), keyring or file"},
 		{KeyProfile, "default", "which stored login to use"},
 		{KeyMaxWait, "2m", "longest Retry-After spotcli waits out before failing"},
+		{KeyTimeout, "30s", "how long one HTTP request may take before spotcli gives up on it"},
 	}
 }
 
@@ -68,6 +69,7 @@ type Settings struct {
 	TokenStore   string
 	Profile      string
 	MaxWait      time.Duration
+	Timeout      time.Duration
 
 	// ConfigProfiles are the profiles named in the config file.
 	ConfigProfiles []string
@@ -104,7 +106,24 @@ func ConfigDir(getenv func(string) string) (string, error) {
 	return filepath.Join(base, "spotcli"), nil
 }
 
-var profileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+// ValidProfile reports whether name is a usable profile name: 1 to 64 of
+// letters, digits, '.', '_' and '-', not starting with a punctuation mark,
+// so that it is safe as a file name and a keyring user. (A hand-written
+// check: a regexp compiled at start-up costs every command.)
+func ValidProfile(name string) bool {
+	if len(name) == 0 || len(name) > 64 {
+		return false
+	}
+	for i, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case i > 0 && (r == '.' || r == '_' || r == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Load resolves the settings.
 func Load(o LoadOptions) (*Settings, error) {
@@ -149,13 +168,13 @@ func Load(o LoadOptions) (*Settings, error) {
 	}
 
 	for name := range v.GetStringMap("profiles") {
-		if profileName.MatchString(name) {
+		if ValidProfile(name) {
 			s.ConfigProfiles = append(s.ConfigProfiles, name)
 		}
 	}
 	sort.Strings(s.ConfigProfiles)
 	s.Profile = v.GetString(KeyProfile)
-	if !profileName.MatchString(s.Profile) {
+	if !ValidProfile(s.Profile) {
 		return nil, &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", s.Profile)}
 	}
 	// A profile's own keys in the config file come before the top-level ones,
@@ -198,6 +217,11 @@ func Load(o LoadOptions) (*Settings, error) {
 	if err != nil || s.MaxWait < 0 {
 		return nil, &UsageError{fmt.Sprintf("invalid max_wait %q: use a duration such as 30s, 2m or 1h", mw)}
 	}
+	to := v.GetString(KeyTimeout)
+	s.Timeout, err = time.ParseDuration(to)
+	if err != nil || s.Timeout <= 0 {
+		return nil, &UsageError{fmt.Sprintf("invalid http_timeout %q: use a positive duration such as 10s or 1m", to)}
+	}
 	for _, u := range []struct{ key, val string }{{KeyAccountsURL, s.AccountsURL}, {KeyAPIURL, s.APIURL}} {
 		if !strings.HasPrefix(u.val, "https://") && !strings.HasPrefix(u.val, "http://") {
 			return nil, &UsageError{fmt.Sprintf("invalid %s %q: use an http(s) URL", u.key, u.val)}
@@ -225,7 +249,7 @@ func checkConfigFile(v *viper.Viper, path string) []string {
 		}
 		if rest, ok := strings.CutPrefix(k, "profiles."); ok {
 			// A profile name may hold dots: the key follows the last one.
-			if i := strings.LastIndex(rest, "."); i > 0 && profileName.MatchString(rest[:i]) && contains(profileKeys, rest[i+1:]) {
+			if i := strings.LastIndex(rest, "."); i > 0 && ValidProfile(rest[:i]) && contains(profileKeys, rest[i+1:]) {
 				continue
 			}
 		} else if known[k] {

@@ -108,6 +108,8 @@ var settingsKeys = []struct {
 		get: func(s *config.Settings) any { return s.Profile }, want: func(r string) any { return r }},
 	{key: config.KeyMaxWait, flag: "1s", env: "2m30s", file: "1h",
 		get: func(s *config.Settings) any { return s.MaxWait }, want: func(r string) any { return mustDuration(r) }},
+	{key: config.KeyTimeout, flag: "2s", env: "45s", file: "3m",
+		get: func(s *config.Settings) any { return s.Timeout }, want: func(r string) any { return mustDuration(r) }},
 }
 
 func defaultValue(t *testing.T, key string) string {
@@ -125,6 +127,7 @@ func TestDefaultsTable(t *testing.T) {
 	keys := []string{
 		config.KeyClientID, config.KeyClientSecret, config.KeyRedirectURI, config.KeyScopes,
 		config.KeyAccountsURL, config.KeyAPIURL, config.KeyTokenStore, config.KeyProfile, config.KeyMaxWait,
+		config.KeyTimeout,
 	}
 	var got []string
 	for _, d := range config.Defaults() {
@@ -158,6 +161,7 @@ func TestLoadDefaults(t *testing.T) {
 			TokenStore:   "auto",
 			Profile:      "default",
 			MaxWait:      2 * time.Minute,
+			Timeout:      30 * time.Second,
 			Dir:          dir,
 			ConfigFile:   filepath.Join(dir, "config.yaml"),
 		}

@@ -42,7 +42,7 @@ func (s *Settings) KnownProfiles() []string {
 	}
 	if es, err := os.ReadDir(s.indexDir()); err == nil {
 		for _, e := range es {
-			if profileName.MatchString(e.Name()) {
+			if ValidProfile(e.Name()) {
 				set[e.Name()] = true
 			}
 		}
@@ -50,7 +50,7 @@ func (s *Settings) KnownProfiles() []string {
 	if es, err := os.ReadDir(filepath.Join(s.Dir, "tokens")); err == nil {
 		for _, e := range es {
 			name, ok := strings.CutSuffix(e.Name(), ".json")
-			if ok && profileName.MatchString(name) {
+			if ok && ValidProfile(name) {
 				set[name] = true
 			}
 		}

@@ -110,21 +110,32 @@ func WriteFileAtomic(path string, data []byte) error {
 		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
+	if runtime.GOOS == "windows" { // an open file cannot be renamed there
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		return os.Rename(tmp, path)
+	}
+	// Rename first, sync after: a token Spotify has just rotated must be on
+	// record as soon as possible, because a process killed before the rename
+	// loses it for good. The rename is atomic for every other process either
+	// way, and ext4 and xfs write a renamed-over file's data before the
+	// rename's metadata, so a power cut does not leave a torn file either.
+	if err := os.Rename(tmp, path); err != nil {
 		f.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
+	serr := f.Sync()
+	cerr := f.Close()
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
 		d.Close()
 	}
-	return nil
+	return errors.Join(serr, cerr)
 }
 
 // KeyringBackend is the part of go-keyring spotcli uses.

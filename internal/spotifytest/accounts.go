@@ -87,8 +87,30 @@ type accessToken struct {
 }
 
 type refreshToken struct {
-	grant   *grant
-	revoked bool // by RevokeRefreshTokens or rotation
+	grant     *grant
+	revoked   bool   // by RevokeRefreshTokens or rotation
+	rotatedTo string // the token that replaced it, with rotation
+}
+
+// RefreshTokenState tells what the fake knows of a refresh token: "valid",
+// "revoked", "unknown", or "lost": rotation replaced it and the replacement
+// has never been used, so the answer carrying it never reached a client that
+// kept it (a client killed between Spotify's answer and its own save).
+func (s *Server) RefreshTokenState(token string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt, ok := s.refreshTokens[token]
+	switch {
+	case !ok:
+		return "unknown"
+	case !rt.revoked && !rt.grant.revoked:
+		return "valid"
+	case rt.rotatedTo != "":
+		if next, ok := s.refreshTokens[rt.rotatedTo]; ok && !next.revoked && !next.grant.revoked {
+			return "lost"
+		}
+	}
+	return "revoked"
 }
 
 // authRequest is a validated /authorize request waiting for the user.

@@ -78,6 +78,7 @@ type Server struct {
 	accessTokens   map[string]*accessToken
 	refreshTokens  map[string]*refreshToken
 	playlists      map[string][]Playlist // by the user whose library lists them
+	content        *content              // playlist items and the catalog (items.go), made on first use
 	faults         []*activeFault
 	rateEvery      int
 	rateRetryAfter int // seconds

@@ -222,6 +222,7 @@ func (s *Server) refresh(ca clientAuth, form url.Values) (*tokenResponse, *oauth
 	if s.rotation {
 		rt.revoked = true
 		resp.RefreshToken = s.newRefreshToken(rt.grant) // same grant: same login time
+		rt.rotatedTo = resp.RefreshToken
 	}
 	s.stats.Refreshes++
 	return resp, nil

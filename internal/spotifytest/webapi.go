@@ -81,7 +81,8 @@ type caller struct {
 	scopes    []string
 	devMode   bool
 	playlists []Playlist
-	owners    map[string]string // owner ID -> display name, for playlist owners
+	// ownerName finds a playlist owner's display name (locking the server).
+	ownerName func(id string) string
 }
 
 func (c *caller) can(scope string) bool { return slices.Contains(c.scopes, scope) }
@@ -93,16 +94,23 @@ type apiError struct {
 
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	var handler func(http.ResponseWriter, *http.Request, *caller)
+	method := http.MethodGet
 	switch r.URL.Path {
 	case "/v1/me":
 		handler = s.handleMe
 	case "/v1/me/playlists":
 		handler = s.handleMyPlaylists
+		if r.Method == http.MethodPost {
+			handler, method = s.handleCreatePlaylist, http.MethodPost
+		}
 	default:
-		writeAPIError(w, http.StatusNotFound, msgNotFound)
-		return
+		// Playlist items, the catalog and search (items.go, catalog.go).
+		if handler, method = s.contentRoute(r.URL.Path, r.Method); handler == nil {
+			writeAPIError(w, http.StatusNotFound, msgNotFound)
+			return
+		}
 	}
-	if r.Method != http.MethodGet {
+	if r.Method != method {
 		writeAPIError(w, http.StatusMethodNotAllowed, "Method not allowed")
 		return
 	}
@@ -140,12 +148,15 @@ func (s *Server) authenticate(r *http.Request) (*caller, *apiError) {
 		return c, nil
 	}
 	c.user, c.hasUser = s.users[g.userID]
-	c.playlists = slices.Clone(s.playlists[g.userID])
-	c.owners = make(map[string]string)
-	for _, p := range c.playlists {
-		if u, ok := s.users[p.OwnerID]; ok {
-			c.owners[p.OwnerID] = u.DisplayName
-		}
+	// A view with cap == len: AddPlaylists appends beyond it or reallocates,
+	// never writing into what this request reads. Copying the library per
+	// request under the lock made paging O(n²) and serialised every request.
+	lib := s.playlists[g.userID]
+	c.playlists = lib[:len(lib):len(lib)]
+	c.ownerName = func(id string) string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.users[id].DisplayName
 	}
 	return c, nil
 }
@@ -317,7 +328,7 @@ func (s *Server) handleMyPlaylists(w http.ResponseWriter, r *http.Request, c *ca
 func playlistJSON(p Playlist, base string, c *caller) playlistObject {
 	ownerName := p.OwnerName
 	if ownerName == "" {
-		ownerName = c.owners[p.OwnerID]
+		ownerName = c.ownerName(p.OwnerID)
 	}
 	href := base + "/playlists/" + p.ID
 	obj := playlistObject{

@@ -1,0 +1,279 @@
+// Command bench measures spotcli against the project's fake of Spotify with
+// an injected round-trip latency, and prints a table: concurrent paging (wall
+// time, speed-up, requests, peak RSS), behaviour under 429s, memory on a large
+// library, and the start-up cost of `spotcli token` next to a Go hello world.
+//
+//	go run ./bench                  # defaults: 40 ms latency, 5,000 playlists
+//	go run ./bench -latency 80ms -runs 100
+//
+// Timing on shared machines is noisy, so this is not part of the test suite;
+// the suite tests the ordering, the shared 429 gate and --limit for
+// correctness instead.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/spotifytest"
+)
+
+const clientID = "benchclient000000000000000000000"
+
+func main() {
+	latency := flag.Duration("latency", 40*time.Millisecond, "injected latency per request")
+	playlists := flag.Int("playlists", 5000, "playlists in the paging runs")
+	big := flag.Int("big", 10000, "playlists in the memory run")
+	runs := flag.Int("runs", 50, "runs for the start-up medians")
+	flag.Parse()
+	if err := run(os.Stdout, *latency, *playlists, *big, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type env struct {
+	bin  string
+	dir  string
+	fake *spotifytest.Server
+	vars []string
+}
+
+func run(out io.Writer, latency time.Duration, n, big, runs int) error {
+	work, err := os.MkdirTemp("", "spotcli-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+
+	bin := filepath.Join(work, "spotcli")
+	hello := filepath.Join(work, "hello")
+	if err := build(work, bin, hello); err != nil {
+		return err
+	}
+
+	e := &env{bin: bin, dir: work}
+	row := func(what, value, note string) { fmt.Fprintf(out, "| %s | %s | %s |\n", what, value, note) }
+	fmt.Fprintf(out, "spotcli benchmark: %s/%s, %d cores, %s, latency %s per request\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), latency)
+	fmt.Fprintln(out, "| measure | result | notes |")
+	fmt.Fprintln(out, "|---|---|---|")
+
+	// Paging at concurrency 1, 4, 8.
+	pages := (n + 49) / 50
+	var base time.Duration
+	for _, c := range []int{1, 4, 8} {
+		if err := e.start(latency, n); err != nil {
+			return err
+		}
+		m, err := e.measure("playlists", "-o", "ndjson", "--concurrency", fmt.Sprint(c))
+		if err != nil {
+			return err
+		}
+		if m.lines != n {
+			return fmt.Errorf("concurrency %d: %d lines, want %d", c, m.lines, n)
+		}
+		st := e.fake.Stats()
+		e.fake.Close()
+		if c == 1 {
+			base = m.wall
+		}
+		bound := latency * time.Duration(1+int(math.Ceil(float64(pages-1)/float64(c))))
+		row(fmt.Sprintf("playlists -o ndjson, %d playlists, --concurrency %d", n, c),
+			fmt.Sprintf("%s wall, %.2fx vs c=1", m.wall.Round(time.Millisecond), float64(base)/float64(m.wall)),
+			fmt.Sprintf("%d requests, peak RSS %.1f MB, bound %s (%.2fx of it)", st.APIRequests["/v1/me/playlists"], m.rssMB, bound, float64(m.wall)/float64(bound)))
+	}
+
+	// 20% of requests answered 429 with Retry-After: 1.
+	if err := e.start(latency, n); err != nil {
+		return err
+	}
+	e.fake.SetRateLimit(5, time.Second)
+	m, err := e.measure("playlists", "-o", "ndjson")
+	if err != nil {
+		return err
+	}
+	st := e.fake.Stats()
+	e.fake.Close()
+	row(fmt.Sprintf("same, 20%% of requests 429 (Retry-After: 1), --concurrency 8"), fmt.Sprintf("%s wall", m.wall.Round(time.Millisecond)),
+		fmt.Sprintf("%d requests, %d sent during a Retry-After window, %d lines", st.APIRequests["/v1/me/playlists"], st.DuringRetryAfter, m.lines))
+
+	// Memory on a large library (streaming).
+	if err := e.start(0, big); err != nil {
+		return err
+	}
+	m, err = e.measure("playlists", "-o", "ndjson")
+	if err != nil {
+		return err
+	}
+	e.fake.Close()
+	row(fmt.Sprintf("playlists -o ndjson, %d playlists", big), fmt.Sprintf("peak RSS %.1f MB", m.rssMB), fmt.Sprintf("%d lines, %s wall (no latency)", m.lines, m.wall.Round(time.Millisecond)))
+
+	// Start-up: token with a valid stored token (file store), --version, hello.
+	if err := e.start(0, 0); err != nil {
+		return err
+	}
+	defer e.fake.Close()
+	tok, err := e.median(runs, e.bin, "token")
+	if err != nil {
+		return err
+	}
+	helloMed, err := e.median(runs, hello)
+	if err != nil {
+		return err
+	}
+	ver, err := e.median(runs, e.bin, "--version")
+	if err != nil {
+		return err
+	}
+	if reqs := e.fake.Stats(); len(reqs.APIRequests)+len(reqs.TokenRequests) != 0 {
+		return fmt.Errorf("token made network requests: %+v", reqs)
+	}
+	row("spotcli token (valid stored token, file store)", fmt.Sprintf("median %s", fmtDur(tok)), fmt.Sprintf("%d runs; %.2fx Go hello world", runs, float64(tok)/float64(helloMed)))
+	row("Go hello world", fmt.Sprintf("median %s", fmtDur(helloMed)), fmt.Sprintf("%d runs", runs))
+	row("spotcli --version", fmt.Sprintf("median %s", fmtDur(ver)), fmt.Sprintf("%d runs; %.2fx Go hello world", runs, float64(ver)/float64(helloMed)))
+	return nil
+}
+
+func fmtDur(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+// build compiles spotcli as released (trimpath, no debug info) and a hello
+// world the same way.
+func build(work, bin, hello string) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	c := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
+	c.Dir, c.Stdout, c.Stderr = root, os.Stderr, os.Stderr
+	if err := c.Run(); err != nil {
+		return fmt.Errorf("build spotcli (run from the repository root): %w", err)
+	}
+	hdir := filepath.Join(work, "hellosrc")
+	if err := os.MkdirAll(hdir, 0o755); err != nil {
+		return err
+	}
+	src := "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello, world\") }\n"
+	if err := os.WriteFile(filepath.Join(hdir, "main.go"), []byte(src), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(hdir, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644); err != nil {
+		return err
+	}
+	c = exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", hello, ".")
+	c.Dir, c.Stdout, c.Stderr = hdir, os.Stderr, os.Stderr
+	return c.Run()
+}
+
+// start runs a fresh fake with n playlists and a stored login.
+func (e *env) start(latency time.Duration, n int) error {
+	e.fake = spotifytest.New(spotifytest.Config{Latency: latency})
+	e.fake.AddApp(spotifytest.App{ClientID: clientID, Name: "bench", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	e.fake.AddUser(spotifytest.User{ID: "bench", DisplayName: "Bench"})
+	if n > 0 {
+		e.fake.GeneratePlaylists("bench", n)
+	}
+	scopes := []string{"user-read-private", "playlist-read-private", "playlist-read-collaborative"}
+	now := time.Now()
+	access, refresh := e.fake.IssueTokens(clientID, "bench", scopes, spotifytest.FlowPKCE, now)
+	cfg := filepath.Join(e.dir, "config")
+	rec := &auth.Record{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: now.Add(time.Hour),
+		Scopes: scopes, ClientID: clientID, Flow: auth.FlowPKCE, UserID: "bench", LoggedInAt: now, UpdatedAt: now}
+	b, err := rec.Encode()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(cfg, "tokens"), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(cfg, "tokens", "default.json"), b, 0o600); err != nil {
+		return err
+	}
+	e.vars = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + e.dir,
+		"SPOTCLI_CONFIG_DIR=" + cfg,
+		"SPOTCLI_TOKEN_STORE=file",
+		"SPOTCLI_CLIENT_ID=" + clientID,
+		"SPOTCLI_ACCOUNTS_URL=" + e.fake.AccountsURL(),
+		"SPOTCLI_API_URL=" + e.fake.APIURL(),
+	}
+	return nil
+}
+
+type measurement struct {
+	wall  time.Duration
+	rssMB float64
+	lines int
+}
+
+// measure runs spotcli once and reads its peak RSS from getrusage.
+func (e *env) measure(args ...string) (measurement, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	c := exec.CommandContext(ctx, e.bin, args...)
+	c.Env = e.vars
+	counter := &lineCounter{}
+	var stderr bytes.Buffer
+	c.Stdout, c.Stderr = counter, &stderr
+	start := time.Now()
+	if err := c.Run(); err != nil {
+		return measurement{}, fmt.Errorf("spotcli %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	m := measurement{wall: time.Since(start), lines: counter.n}
+	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.rssMB = float64(ru.Maxrss) / 1024 // kilobytes on Linux
+	}
+	return m, nil
+}
+
+// median runs a program runs times and returns the median wall time.
+func (e *env) median(runs int, bin string, args ...string) (time.Duration, error) {
+	times := make([]time.Duration, 0, runs)
+	for range runs {
+		c := exec.Command(bin, args...)
+		c.Env = e.vars
+		c.Stdout, c.Stderr = io.Discard, io.Discard
+		start := time.Now()
+		if err := c.Run(); err != nil {
+			return 0, fmt.Errorf("%s %s: %v", filepath.Base(bin), strings.Join(args, " "), err)
+		}
+		times = append(times, time.Since(start))
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	return times[len(times)/2], nil
+}
+
+type lineCounter struct{ n int }
+
+func (l *lineCounter) Write(p []byte) (int, error) {
+	l.n += bytes.Count(p, []byte{'\n'})
+	return len(p), nil
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}

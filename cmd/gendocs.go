@@ -1,0 +1,74 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+)
+
+type genDocsOptions struct {
+	f   *Factory
+	Dir string
+	Man bool
+}
+
+// newGenDocsCmd writes the command reference: docs/commands in the
+// repository (checked by a test), and the man pages of the release archives.
+func newGenDocsCmd(f *Factory) *cobra.Command {
+	o := &genDocsOptions{f: f}
+	c := &cobra.Command{
+		Use:    "gen-docs DIR",
+		Short:  "Write the command reference (markdown, or man pages with --man) into DIR",
+		Hidden: true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("spotcli gen-docs takes one argument, the directory to write to")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Dir = args[0]
+			return runGenDocs(cmd.Root(), o)
+		},
+	}
+	c.Flags().BoolVar(&o.Man, "man", false, "write man pages (section 1) instead of markdown; the date comes from SOURCE_DATE_EPOCH")
+	return c
+}
+
+func runGenDocs(root *cobra.Command, o *genDocsOptions) error {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return err
+	}
+	// Pages of commands that no longer exist would linger: remove what an
+	// earlier run wrote.
+	ext := ".md"
+	if o.Man {
+		ext = ".1"
+	}
+	old, err := filepath.Glob(filepath.Join(o.Dir, "spotcli*"+ext))
+	if err != nil {
+		return err
+	}
+	for _, p := range old {
+		if err := os.Remove(p); err != nil {
+			return err
+		}
+	}
+	// The "Auto generated on DATE" footer would make every run differ.
+	walk(root, func(c *cobra.Command) { c.DisableAutoGenTag = true })
+	if o.Man {
+		err = doc.GenManTree(root, &doc.GenManHeader{
+			Source: versionLine(BuildInfo{Version: o.f.Build.Version}, nil),
+			Manual: "spotcli manual",
+		}, o.Dir)
+	} else {
+		err = doc.GenMarkdownTree(root, o.Dir)
+	}
+	if err != nil {
+		return fmt.Errorf("write the command reference: %w", err)
+	}
+	return nil
+}
