@@ -1,3 +1,5 @@
+//go:build gendocs
+
 package main
 
 import (
@@ -58,7 +60,7 @@ func names(m map[string]string) []string {
 }
 
 // TestDocsAreCurrent fails when docs/commands differs from what the command
-// tree generates. Fix: go run . gen-docs docs/commands
+// tree generates. Fix: go run -tags gendocs . gen-docs docs/commands
 func TestDocsAreCurrent(t *testing.T) {
 	want := genDocs(t)
 	got := readDir(t, filepath.Join("docs", "commands"))
@@ -75,7 +77,7 @@ func TestDocsAreCurrent(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		t.Log("regenerate the command reference: go run . gen-docs docs/commands")
+		t.Log("regenerate the command reference: go run -tags gendocs . gen-docs docs/commands")
 	}
 }
 

@@ -32,7 +32,7 @@ func TestTokenEndpointFaults(t *testing.T) {
 		{"body that is not JSON", spotifytest.Fault{Status: 200, Body: "<html><body>Service Unavailable</body></html>"}, 1, "no usable answer", 1},
 		{"200 without access_token", spotifytest.Fault{Status: 200, Body: `{"token_type":"Bearer","expires_in":3600}`}, 1, "missing access_token", 1},
 		{"connection reset", spotifytest.Fault{Reset: true}, 1, "no usable answer", 1},
-		{"never answers", spotifytest.Fault{Hang: true}, 1, "Timeout", 1},
+		{"never answers", spotifytest.Fault{Hang: true}, 1, "no answer from the accounts service in time", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,16 +14,13 @@ import (
 )
 
 type playlistItemsOptions struct {
-	f           *Factory
-	PlaylistID  string
-	Output      string
-	JSON        bool
-	Limit       int
-	Concurrency int
+	f          *Factory
+	PlaylistID string
+	listOptions
 }
 
 func newPlaylistItemsCmd(f *Factory, runF func(context.Context, *playlistItemsOptions) error) *cobra.Command {
-	o := &playlistItemsOptions{f: f, Concurrency: 8}
+	o := &playlistItemsOptions{f: f}
 	c := &cobra.Command{
 		Use:   "items PLAYLIST",
 		Short: "List the items (tracks and episodes) of a playlist",
@@ -66,11 +63,8 @@ only the position and added_at filled, so that positions stay true.`,
 				return err
 			}
 			o.PlaylistID = id
-			if o.JSON {
-				if cmd.Flags().Changed("output") && o.Output != formatJSON {
-					return usageErrorf("--json and -o %s contradict each other", o.Output)
-				}
-				o.Output = formatJSON
+			if err := o.resolveJSON(cmd); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -78,10 +72,7 @@ only the position and added_at filled, so that positions stay true.`,
 			return runPlaylistItems(cmd.Context(), o)
 		},
 	}
-	c.Flags().VarP(&enumValue{val: &o.Output, allowed: formats}, "output", "o", "output format: table, tsv, json or ndjson (default table on a terminal, else tsv)")
-	c.Flags().BoolVar(&o.JSON, "json", false, "short for -o json")
-	c.Flags().Var(&intRange{val: &o.Limit, min: 1}, "limit", "stop after this many items (a whole number of 1 or more)")
-	c.Flags().Var(&intRange{val: &o.Concurrency, min: 1, max: 16}, "concurrency", "pages fetched at once, 1 to 16")
+	o.addFlags(c, "items")
 	return c
 }
 
@@ -216,61 +207,28 @@ func minutesSeconds(ms int64) string {
 }
 
 func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
-	f := o.f
-	format := o.Output
-	if format == "" {
-		format = formatTSV
-		if f.StdoutTTY() {
-			format = formatTable
-		}
-	}
-	client, _, err := f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
-	var (
-		tbl = &table{header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"}, fit: 1}
-		jw  = &jsonWriter{w: f.Out, array: format == formatJSON}
-		pos = 0
-	)
-	emit := func(items []json.RawMessage) error {
-		for _, raw := range items {
-			pos++
-			if format == formatJSON || format == formatNDJSON {
-				if err := jw.write(raw); err != nil {
-					return err
-				}
-				continue
-			}
-			r, err := decodeEntry(raw)
-			if err != nil {
-				return fmt.Errorf("unexpected playlist item from Spotify at position %d: %v", pos, err)
-			}
-			if format == formatTSV {
-				if err := writeTSV(f.Out, strconv.Itoa(pos), r.id, r.name, r.artists, r.duration, r.addedAt); err != nil {
-					return err
-				}
-				continue
-			}
-			tbl.add(strconv.Itoa(pos), r.name, cut(cleanCell(r.artists), 24), r.duration, r.id)
-		}
-		return nil
-	}
 	// additional_types asks for episodes as episodes, not as tracks.
 	path := "playlists/" + o.PlaylistID + "/items?additional_types=track%2Cepisode"
-	err = client.Paginate(ctx, path, api.PageOptions{PageSize: 50, Limit: o.Limit, Concurrency: o.Concurrency}, emit)
+	err = o.list(ctx, o.f, client, path, listing{
+		header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"},
+		fit:    1,
+		rows: func(n int, raw json.RawMessage) ([]string, []string, error) {
+			r, err := decodeEntry(raw)
+			if err != nil {
+				return nil, nil, fmt.Errorf("unexpected playlist item from Spotify at position %d: %v", n, err)
+			}
+			pos := strconv.Itoa(n)
+			return []string{pos, r.id, r.name, r.artists, r.duration, r.addedAt},
+				[]string{pos, r.name, cut(cleanCell(r.artists), 24), r.duration, r.id}, nil
+		},
+	})
 	var ae *api.Error
 	if errors.As(err, &ae) && ae.Status == 403 && ae.Hint == "" {
 		ae.Hint = "hint: Spotify only returns the items of playlists the user owns or collaborates on"
 	}
-	if err != nil {
-		return err
-	}
-	switch format {
-	case formatTable:
-		return tbl.render(f.Out, f.TermWidth())
-	case formatJSON:
-		return jw.close()
-	}
-	return nil
+	return err
 }

@@ -7,19 +7,15 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
-	"github.com/spotcli/spotcli/internal/api"
 )
 
 type playlistsOptions struct {
-	f           *Factory
-	Output      string
-	JSON        bool
-	Limit       int
-	Concurrency int
+	f *Factory
+	listOptions
 }
 
 func newPlaylistsCmd(f *Factory, runF func(context.Context, *playlistsOptions) error) *cobra.Command {
-	o := &playlistsOptions{f: f, Concurrency: 8}
+	o := &playlistsOptions{f: f}
 	c := &cobra.Command{
 		Use:   "playlists",
 		Short: "List the current user's playlists",
@@ -37,11 +33,8 @@ Output formats (-o):
   spotcli playlists -o ndjson | jq -r .name`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.JSON {
-				if cmd.Flags().Changed("output") && o.Output != formatJSON {
-					return usageErrorf("--json and -o %s contradict each other", o.Output)
-				}
-				o.Output = formatJSON
+			if err := o.resolveJSON(cmd); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -49,10 +42,7 @@ Output formats (-o):
 			return runPlaylists(cmd.Context(), o)
 		},
 	}
-	c.Flags().VarP(&enumValue{val: &o.Output, allowed: formats}, "output", "o", "output format: table, tsv, json or ndjson (default table on a terminal, else tsv)")
-	c.Flags().BoolVar(&o.JSON, "json", false, "short for -o json")
-	c.Flags().Var(&intRange{val: &o.Limit, min: 1}, "limit", "stop after this many playlists (a whole number of 1 or more)")
-	c.Flags().Var(&intRange{val: &o.Concurrency, min: 1, max: 16}, "concurrency", "pages fetched at once, 1 to 16")
+	o.addFlags(c, "playlists")
 	c.AddCommand(newPlaylistItemsCmd(f, nil))
 	return c
 }
@@ -96,53 +86,20 @@ func (p *playlist) visibility() string {
 }
 
 func runPlaylists(ctx context.Context, o *playlistsOptions) error {
-	f := o.f
-	format := o.Output
-	if format == "" {
-		format = formatTSV
-		if f.StdoutTTY() {
-			format = formatTable
-		}
-	}
-	client, _, err := f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
-	var (
-		tbl = &table{header: []string{"NAME", "ID", "TRACKS", "OWNER", "VISIBILITY"}, fit: 0}
-		jw  = &jsonWriter{w: f.Out, array: format == formatJSON}
-	)
-	emit := func(items []json.RawMessage) error {
-		for _, raw := range items {
-			if format == formatJSON || format == formatNDJSON {
-				if err := jw.write(raw); err != nil {
-					return err
-				}
-				continue
-			}
+	return o.list(ctx, o.f, client, "me/playlists", listing{
+		header: []string{"NAME", "ID", "TRACKS", "OWNER", "VISIBILITY"},
+		fit:    0,
+		rows: func(_ int, raw json.RawMessage) ([]string, []string, error) {
 			var p playlist
 			if err := json.Unmarshal(raw, &p); err != nil {
-				return fmt.Errorf("unexpected playlist object from Spotify: %v", err)
+				return nil, nil, fmt.Errorf("unexpected playlist object from Spotify: %v", err)
 			}
-			if format == formatTSV {
-				if err := writeTSV(f.Out, p.ID, p.Name, p.count(), p.Owner.ID, p.visibility()); err != nil {
-					return err
-				}
-				continue
-			}
-			tbl.add(p.Name, p.ID, p.count(), p.Owner.ID, p.visibility())
-		}
-		return nil
-	}
-	err = client.Paginate(ctx, "me/playlists", api.PageOptions{PageSize: 50, Limit: o.Limit, Concurrency: o.Concurrency}, emit)
-	if err != nil {
-		return err
-	}
-	switch format {
-	case formatTable:
-		return tbl.render(f.Out, f.TermWidth())
-	case formatJSON:
-		return jw.close()
-	}
-	return nil
+			return []string{p.ID, p.Name, p.count(), p.Owner.ID, p.visibility()},
+				[]string{p.Name, p.ID, p.count(), p.Owner.ID, p.visibility()}, nil
+		},
+	})
 }

@@ -150,7 +150,8 @@ made for pipes: data on stdout, everything else on stderr.
 		newPlaylistsCmd(f, nil),
 		newAPICmd(f, nil),
 	)
-	root.AddCommand(newVersionCmd(f), newGenDocsCmd(f))
+	root.AddCommand(newVersionCmd(f))
+	root.AddCommand(devCommands(f)...)
 	// After every AddCommand: completions are registered by walking the tree.
 	registerCompletions(root, f)
 	return root

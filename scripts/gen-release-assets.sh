@@ -19,7 +19,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # A host binary, whatever GOOS/GOARCH the caller has set.
-env -u GOOS -u GOARCH CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$version" -o "$tmp/spotcli" .
+env -u GOOS -u GOARCH CGO_ENABLED=0 go build -tags gendocs -trimpath -ldflags "-X main.version=$version" -o "$tmp/spotcli" .
 
 rm -rf "$out"
 mkdir -p "$out/completions" "$out/man"

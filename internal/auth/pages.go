@@ -3,6 +3,7 @@ package auth
 import (
 	"html/template"
 	"net/http"
+	"sync"
 )
 
 // page is what the loopback server shows the browser at the end of a login.
@@ -16,7 +17,13 @@ type page struct {
 
 // pageTemplate is self-contained (no external assets, so nothing leaks through a
 // Referer) and follows the browser's light or dark scheme.
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+// It is parsed on first use: only login shows it, and every other command
+// would pay for parsing it at start-up.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(pageHTML))
+})
+
+const pageHTML = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -40,7 +47,7 @@ p.small { color: var(--muted); font-size: .875rem; }
 </main>
 </body>
 </html>
-`))
+`
 
 func writePage(w http.ResponseWriter, p page) {
 	h := w.Header()
@@ -52,5 +59,5 @@ func writePage(w http.ResponseWriter, p page) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 	w.WriteHeader(p.Status)
-	_ = pageTemplate.Execute(w, p)
+	_ = pageTemplate().Execute(w, p)
 }

@@ -276,14 +276,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, c *caller)
 	if c.devMode {
 		def, most = 5, 10
 	}
-	limit, ok := intParam(q.Get("limit"), def)
-	if !ok || limit < 1 || limit > most {
-		writeAPIError(w, http.StatusBadRequest, "Invalid limit")
-		return
-	}
-	offset, ok := intParam(q.Get("offset"), 0)
-	if !ok || offset < 0 || offset > 1000 {
-		writeAPIError(w, http.StatusBadRequest, "Invalid offset")
+	limit, offset, ok := pageParams(w, q, def, most, 1000)
+	if !ok {
 		return
 	}
 

@@ -158,14 +158,8 @@ func (s *Server) handlePlaylistItems(w http.ResponseWriter, r *http.Request, c *
 		return
 	}
 	q := r.URL.Query()
-	limit, ok := intParam(q.Get("limit"), 20)
-	if !ok || limit < 1 || limit > 50 {
-		writeAPIError(w, http.StatusBadRequest, "Invalid limit")
-		return
-	}
-	offset, ok := intParam(q.Get("offset"), 0)
-	if !ok || offset < 0 {
-		writeAPIError(w, http.StatusBadRequest, "Invalid offset")
+	limit, offset, ok := pageParams(w, q, 20, 50, -1)
+	if !ok {
 		return
 	}
 	base := apiBase(r)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -271,14 +272,8 @@ func (s *Server) handleMyPlaylists(w http.ResponseWriter, r *http.Request, c *ca
 		return
 	}
 	q := r.URL.Query()
-	limit, ok := intParam(q.Get("limit"), 20)
-	if !ok || limit < 1 || limit > 50 {
-		writeAPIError(w, http.StatusBadRequest, "Invalid limit")
-		return
-	}
-	offset, ok := intParam(q.Get("offset"), 0)
-	if !ok || offset < 0 {
-		writeAPIError(w, http.StatusBadRequest, "Invalid offset")
+	limit, offset, ok := pageParams(w, q, 20, 50, -1)
+	if !ok {
 		return
 	}
 
@@ -390,4 +385,21 @@ func writeAPIError(w http.ResponseWriter, status int, message string) {
 		Message string `json:"message"`
 	}
 	writeJSON(w, status, map[string]body{"error": {status, message}})
+}
+
+// pageParams reads limit (default def, 1..most) and offset (0..maxOffset, or
+// unbounded when maxOffset < 0) as Spotify's paged endpoints do, answering
+// 400 for a bad one.
+func pageParams(w http.ResponseWriter, q url.Values, def, most, maxOffset int) (limit, offset int, ok bool) {
+	limit, ok = intParam(q.Get("limit"), def)
+	if !ok || limit < 1 || limit > most {
+		writeAPIError(w, http.StatusBadRequest, "Invalid limit")
+		return 0, 0, false
+	}
+	offset, ok = intParam(q.Get("offset"), 0)
+	if !ok || offset < 0 || (maxOffset >= 0 && offset > maxOffset) {
+		writeAPIError(w, http.StatusBadRequest, "Invalid offset")
+		return 0, 0, false
+	}
+	return limit, offset, true
 }
