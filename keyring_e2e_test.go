@@ -74,6 +74,12 @@ func TestKeyringUnavailable(t *testing.T) {
 	if r.stderr != "" {
 		t.Errorf("reading from the fallback file warns: %s", r)
 	}
+	// logout removes the file, and says it could not reach the keyring.
+	r = h.mustRun(0, "", "logout")
+	if !strings.Contains(r.stderr, "was not removed") || !strings.Contains(r.stderr, "removed the stored login") {
+		t.Errorf("logout without a keyring: %s", r)
+	}
+	h.noRecord("default")
 
 	k := newHarness(t)
 	delete(k.env, "DBUS_SESSION_BUS_ADDRESS")

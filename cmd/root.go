@@ -87,7 +87,8 @@ func ExitCode(ctx context.Context, err error) int {
 	case errors.Is(err, syscall.EPIPE):
 		// The reader of stdout has gone (| head): that is how a pipeline ends.
 		return ExitOK
-	case ctx.Err() != nil && errors.Is(err, context.Canceled), ctx.Err() != nil:
+	case ctx.Err() != nil:
+		// Interrupted: whatever failed, it failed because of the interrupt.
 		return ExitInterrupted
 	case errors.As(err, &ue), errors.As(err, &cue), isCobraUsage(err):
 		return ExitUsage

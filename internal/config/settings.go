@@ -310,13 +310,10 @@ func (s *Settings) LockPath() string {
 
 // EveryStore reaches the keyring and the file store together, whatever
 // token_store says: logout removes a login from both.
-func (s *Settings) EveryStore(getenv func(string) string, backend KeyringBackend, timeout time.Duration) TokenStore {
-	st := s.Store(getenv, nil, backend, timeout)
-	if a, ok := st.(*AutoStore); ok {
-		return a
-	}
+func (s *Settings) EveryStore(getenv func(string) string, warn io.Writer, backend KeyringBackend, timeout time.Duration) TokenStore {
 	return &AutoStore{
 		Keyring: &KeyringStore{Backend: backend, Service: "spotcli", Timeout: timeout, Available: DBusAvailable(getenv)},
 		File:    &FileStore{Dir: filepath.Join(s.Dir, "tokens")},
+		Warn:    warn,
 	}
 }

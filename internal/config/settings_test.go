@@ -687,7 +687,7 @@ func TestSettingsStores(t *testing.T) {
 			s := &config.Settings{Dir: dir, TokenStore: tt.tokenStore, Profile: "work"}
 			tt.check(t, s.Store(getenv, nil, fk, time.Second))
 
-			every, ok := s.EveryStore(getenv, fk, time.Second).(*config.AutoStore)
+			every, ok := s.EveryStore(getenv, nil, fk, time.Second).(*config.AutoStore)
 			if !ok || every.File == nil || every.File.Dir != tokens || every.Keyring == nil || every.Keyring.Backend != fk {
 				t.Errorf("EveryStore = %#v, want an AutoStore over keyring and %s", every, tokens)
 			}

@@ -334,5 +334,8 @@ func (s *AutoStore) Delete(profile string) (bool, error) {
 	if kerr != nil && !errors.Is(kerr, ErrKeyringUnavailable) {
 		return kremoved || fremoved, kerr
 	}
+	if kerr != nil && s.Warn != nil {
+		fmt.Fprintf(s.Warn, "warning: %v: a login stored there, if any, was not removed; run spotcli logout again where the keyring answers\n", kerr)
+	}
 	return kremoved || fremoved, nil
 }
