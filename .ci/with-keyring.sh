@@ -14,6 +14,8 @@
 # cannot be brought up.
 # Needs: dbus (dbus-run-session, dbus-send) and gnome-keyring; see .ci/setup.sh.
 set -euo pipefail
+# CI may start us with no standard input at all: give commands an empty one.
+(exec 9<&0) 2>/dev/null || exec </dev/null
 
 me="with-keyring.sh"
 die() { echo "$me: ERROR: $*" >&2; exit 1; }

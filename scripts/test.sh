@@ -10,6 +10,8 @@
 #
 # Usage: scripts/test.sh [go test flags...]   e.g. scripts/test.sh -run Login
 set -euo pipefail
+# CI may start us with no standard input at all: give commands an empty one.
+(exec 9<&0) 2>/dev/null || exec </dev/null
 cd "$(dirname "$0")/.."
 
 # Go 1.27.3, the toolchain go.mod names: 1.26.8's standard library has known
