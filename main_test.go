@@ -24,9 +24,10 @@ import (
 // end-to-end tests run them as separate processes, as a user would.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"spotcli":       main,
-		"fakebrowser":   fakeBrowserMain,
-		"chromebrowser": chromeBrowserMain,
+		"spotcli":        main,
+		"fakebrowser":    fakeBrowserMain,
+		"chromebrowser":  chromeBrowserMain,
+		"hangingsecrets": hangingSecretsMain,
 	})
 }
 

@@ -108,6 +108,9 @@ func (f *Factory) keyringTimeout() time.Duration {
 	if f.KeyringTimeout > 0 {
 		return f.KeyringTimeout
 	}
+	if f.settings != nil {
+		return f.settings.KeyringWait
+	}
 	return 5 * time.Second
 }
 

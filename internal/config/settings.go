@@ -29,6 +29,7 @@ const (
 	KeyProfile      = "profile"
 	KeyMaxWait      = "max_wait"
 	KeyTimeout      = "http_timeout"
+	KeyKeyringWait  = "keyring_timeout"
 )
 
 // DefaultScopes are asked for at login unless scopes says otherwise.
@@ -52,6 +53,7 @@ func Defaults() []Default {
 		{KeyProfile, "default", "which stored login to use"},
 		{KeyMaxWait, "2m", "longest Retry-After spotcli waits out before failing"},
 		{KeyTimeout, "30s", "how long one HTTP request may take before spotcli gives up on it"},
+		{KeyKeyringWait, "5s", "how long a keyring call may take (a locked keyring can block forever) before spotcli treats the keyring as unavailable"},
 	}
 }
 
@@ -70,6 +72,7 @@ type Settings struct {
 	Profile      string
 	MaxWait      time.Duration
 	Timeout      time.Duration
+	KeyringWait  time.Duration
 
 	// ConfigProfiles are the profiles named in the config file.
 	ConfigProfiles []string
@@ -221,6 +224,11 @@ func Load(o LoadOptions) (*Settings, error) {
 	s.Timeout, err = time.ParseDuration(to)
 	if err != nil || s.Timeout <= 0 {
 		return nil, &UsageError{fmt.Sprintf("invalid http_timeout %q: use a positive duration such as 10s or 1m", to)}
+	}
+	kw := v.GetString(KeyKeyringWait)
+	s.KeyringWait, err = time.ParseDuration(kw)
+	if err != nil || s.KeyringWait <= 0 {
+		return nil, &UsageError{fmt.Sprintf("invalid keyring_timeout %q: use a positive duration such as 5s", kw)}
 	}
 	for _, u := range []struct{ key, val string }{{KeyAccountsURL, s.AccountsURL}, {KeyAPIURL, s.APIURL}} {
 		if !strings.HasPrefix(u.val, "https://") && !strings.HasPrefix(u.val, "http://") {

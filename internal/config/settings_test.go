@@ -110,6 +110,8 @@ var settingsKeys = []struct {
 		get: func(s *config.Settings) any { return s.MaxWait }, want: func(r string) any { return mustDuration(r) }},
 	{key: config.KeyTimeout, flag: "2s", env: "45s", file: "3m",
 		get: func(s *config.Settings) any { return s.Timeout }, want: func(r string) any { return mustDuration(r) }},
+	{key: config.KeyKeyringWait, flag: "2s", env: "1s", file: "10s",
+		get: func(s *config.Settings) any { return s.KeyringWait }, want: func(r string) any { return mustDuration(r) }},
 }
 
 func defaultValue(t *testing.T, key string) string {
@@ -127,7 +129,7 @@ func TestDefaultsTable(t *testing.T) {
 	keys := []string{
 		config.KeyClientID, config.KeyClientSecret, config.KeyRedirectURI, config.KeyScopes,
 		config.KeyAccountsURL, config.KeyAPIURL, config.KeyTokenStore, config.KeyProfile, config.KeyMaxWait,
-		config.KeyTimeout,
+		config.KeyTimeout, config.KeyKeyringWait,
 	}
 	var got []string
 	for _, d := range config.Defaults() {
@@ -162,6 +164,7 @@ func TestLoadDefaults(t *testing.T) {
 			Profile:      "default",
 			MaxWait:      2 * time.Minute,
 			Timeout:      30 * time.Second,
+			KeyringWait:  5 * time.Second,
 			Dir:          dir,
 			ConfigFile:   filepath.Join(dir, "config.yaml"),
 		}
