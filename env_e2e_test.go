@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -249,4 +251,42 @@ func TestAppToken(t *testing.T) {
 	if !strings.Contains(r.stderr, "app-only") {
 		t.Errorf("%s", r)
 	}
+}
+
+// status --json in every state, as a golden file: times are replaced by
+// TIME and the config directory by CONFIG, the rest is byte for byte.
+func TestStatusJSONGolden(t *testing.T) {
+	now := time.Now()
+	day := 24 * time.Hour
+	states := []struct {
+		name  string
+		setup func(h *harness)
+		args  []string
+		code  int
+	}{
+		{"no login", func(h *harness) {}, nil, 4},
+		{"fresh", func(h *harness) { h.seed("default", now.Add(-10*day), now.Add(time.Hour)) }, nil, 0},
+		{"expired access token", func(h *harness) { h.seed("default", now.Add(-10*day), now.Add(-time.Hour)) }, nil, 0},
+		{"refresh token 5 months 20 days old", func(h *harness) { h.seed("default", now.Add(-170*day), now.Add(time.Hour)) }, nil, 0},
+		{"past 6 months", func(h *harness) { h.seed("default", now.Add(-200*day), now.Add(-time.Hour)) }, nil, 4},
+		{"env access token", func(h *harness) { h.env["SPOTCLI_ACCESS_TOKEN"] = "x" }, nil, 0},
+		{"env refresh token", func(h *harness) { h.env["SPOTCLI_REFRESH_TOKEN"] = "y" }, nil, 0},
+		{"all profiles", func(h *harness) {
+			h.seed("default", now.Add(-10*day), now.Add(time.Hour))
+			h.seed("work", now.Add(-200*day), now.Add(-time.Hour))
+		}, []string{"--all"}, 4},
+	}
+	times := regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"`)
+	dates := regexp.MustCompile(`\d{4}-\d\d-\d\d`)
+	var out strings.Builder
+	for _, st := range states {
+		h := newHarness(t)
+		st.setup(h)
+		r := h.mustRun(st.code, "", append([]string{"status", "--json"}, st.args...)...)
+		got := times.ReplaceAllString(r.stdout, `"TIME"`)
+		got = strings.ReplaceAll(got, h.env["SPOTCLI_CONFIG_DIR"], "CONFIG")
+		got = dates.ReplaceAllString(got, "DATE")
+		fmt.Fprintf(&out, "== %s (exit %d)\n%s", st.name, r.code, got)
+	}
+	golden(t, "status_json", out.String())
 }

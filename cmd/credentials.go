@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/spotcli/spotcli/internal/auth"
@@ -52,8 +53,16 @@ func (f *Factory) warnRefreshExpiry(rec *auth.Record) {
 		return
 	}
 	if s.WarnOnce(s.Profile, "expiry-warned", f.Now().Format(time.DateOnly)) {
-		warn(f.Err, "refresh token expires in %d days: run spotcli login to renew", int(left.Hours()/24)+1)
+		warn(f.Err, "refresh token expires in %d days: run spotcli login to renew", daysLeft(left))
 	}
+}
+
+// daysLeft counts a part of a day as a day: "expires in 1 day" until it has.
+func daysLeft(d time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int(math.Ceil(d.Hours() / 24))
 }
 
 // Credentials resolves this run's credentials, once.

@@ -63,7 +63,12 @@ type profileStatus struct {
 	AccessTokenExpiresAt  *time.Time `json:"access_token_expires_at,omitempty"`
 	LoggedInAt            *time.Time `json:"logged_in_at,omitempty"`
 	RefreshTokenExpiresAt *time.Time `json:"refresh_token_expires_at,omitempty"`
-	Checked               *bool      `json:"checked,omitempty"`
+	// RefreshTokenDaysLeft is whole days until RefreshTokenExpiresAt.
+	RefreshTokenDaysLeft *int `json:"refresh_token_days_left,omitempty"`
+	// AccessTokenExpired: the next command refreshes it first.
+	AccessTokenExpired bool   `json:"access_token_expired,omitempty"`
+	Warning            string `json:"warning,omitempty"`
+	Checked            *bool  `json:"checked,omitempty"`
 
 	rec  *auth.Record
 	env  string
@@ -151,10 +156,16 @@ func statusOf(f *Factory, cr *Credentials, profile string, active bool) *profile
 	if cr.Env != "SPOTCLI_ACCESS_TOKEN" && !rec.ExpiresAt.IsZero() {
 		t := rec.ExpiresAt.UTC()
 		ps.AccessTokenExpiresAt = &t
+		ps.AccessTokenExpired = !now.Before(t)
 	}
 	if !rec.LoggedInAt.IsZero() && rec.RefreshToken != "" {
 		li, ex := rec.LoggedInAt.UTC(), rec.RefreshExpiresAt().UTC()
 		ps.LoggedInAt, ps.RefreshTokenExpiresAt = &li, &ex
+		left := daysLeft(ex.Sub(now))
+		ps.RefreshTokenDaysLeft = &left
+		if d := ex.Sub(now); d > 0 && d < RefreshWarnDays*24*time.Hour {
+			ps.Warning = fmt.Sprintf("refresh token expires in %d days: run spotcli login to renew", left)
+		}
 		if !now.Before(ex) {
 			ps.Problem, ps.code = fmt.Sprintf("the refresh token expired on %s (6 months after the login): run spotcli login", ex.Format(time.DateOnly)), ExitLogin
 			return ps
@@ -217,7 +228,7 @@ func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 			left := ps.RefreshTokenExpiresAt.Sub(now)
 			desc := fmt.Sprintf("logged in %s (%s ago); expires about %s", ps.LoggedInAt.Local().Format(time.DateOnly), days(age), ps.RefreshTokenExpiresAt.Local().Format(time.DateOnly))
 			if left > 0 {
-				desc += fmt.Sprintf(" (in %s)", days(left))
+				desc += fmt.Sprintf(" (in %d days)", daysLeft(left))
 				if left < RefreshWarnDays*24*time.Hour {
 					desc += ": run spotcli login to renew"
 				}
