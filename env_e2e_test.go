@@ -290,3 +290,28 @@ func TestStatusJSONGolden(t *testing.T) {
 	}
 	golden(t, "status_json", out.String())
 }
+
+// With credentials from the environment the app-only token is kept in
+// memory for the whole run: one Client Credentials request for every page.
+func TestAppTokenOncePerRunInEnvMode(t *testing.T) {
+	h := newHarness(t)
+	h.env["SPOTCLI_CLIENT_ID"] = testSecretClient
+	h.env["SPOTCLI_CLIENT_SECRET"] = testClientSecret
+	h.env["SPOTCLI_REFRESH_TOKEN"] = "unused-by-app-commands"
+	h.fake.AddTracks(
+		spotifytest.Track{Name: "Song A", Artists: []string{"X"}, Album: "A", DurationMS: 1000},
+		spotifytest.Track{Name: "Song B", Artists: []string{"X"}, Album: "A", DurationMS: 1000},
+		spotifytest.Track{Name: "Song C", Artists: []string{"X"}, Album: "A", DurationMS: 1000},
+	)
+	r := h.mustRun(0, "", "api", "--app", "--paginate", "search?q=song&type=track&limit=1")
+	if n := strings.Count(r.stdout, "\n"); n != 3 {
+		t.Errorf("%d items, want 3: %s", n, r)
+	}
+	st := h.fake.Stats()
+	if st.APIRequests["/v1/search"] != 3 || st.TokenRequests["client_credentials"] != 1 {
+		t.Errorf("%d search requests with %d app tokens, want 3 with 1", st.APIRequests["/v1/search"], st.TokenRequests["client_credentials"])
+	}
+	if entries, _ := os.ReadDir(h.env["SPOTCLI_CONFIG_DIR"]); len(entries) != 0 {
+		t.Errorf("env mode wrote to the config dir: %v", entries)
+	}
+}

@@ -87,36 +87,7 @@ func parseItemsTSV(t *testing.T, out string) []itemRow {
 }
 
 func TestItemsGolden(t *testing.T) {
-	tests := []struct {
-		name   string
-		args   []string
-		golden string
-	}{
-		{"table", []string{"-o", "table"}, "items_table"},
-		{"tsv", []string{"-o", "tsv"}, "items_tsv"},
-		{"tsv is the default on a pipe", nil, "items_tsv"},
-		{"json", []string{"-o", "json"}, "items_json"},
-		{"--json", []string{"--json"}, "items_json"},
-		{"ndjson", []string{"--output", "ndjson"}, "items_ndjson"},
-		{"tsv in development mode", []string{"-o", "tsv"}, "items_tsv"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			h := newHarness(t)
-			if strings.Contains(tt.name, "development mode") {
-				h.loginDevMode()
-			} else {
-				h.loginAlice()
-			}
-			h.addMixed()
-			r := h.mustRun(0, "", append([]string{"playlists", "items", mixedID}, tt.args...)...)
-			if r.stderr != "" {
-				t.Errorf("stderr is not empty:\n%s", r.stderr)
-			}
-			golden(t, tt.golden, h.normalizeFake(r.stdout))
-		})
-	}
+	testOutputGolden(t, []string{"playlists", "items", mixedID}, (*harness).addMixed, outputCases("items"))
 }
 
 // TestItemsFields: the tsv says what the items are, whichever shape Spotify

@@ -94,6 +94,56 @@ func (h *harness) loginDevMode() *auth.Record {
 	return h.loginWith(testDevClientID, defaultScopes)
 }
 
+// loginMode logs alice in to a development-mode app or to the normal one.
+func (h *harness) loginMode(devMode bool) *auth.Record {
+	h.t.Helper()
+	if devMode {
+		return h.loginDevMode()
+	}
+	return h.loginAlice()
+}
+
+// outputCase is one run of a listing command checked against a golden file.
+type outputCase struct {
+	name    string
+	args    []string
+	golden  string
+	devMode bool
+}
+
+// outputCases are the formats every listing command is checked in; their
+// golden files are PREFIX_table, PREFIX_tsv, PREFIX_json and PREFIX_ndjson.
+// Development mode changes Spotify's objects, not the tsv.
+func outputCases(prefix string) []outputCase {
+	return []outputCase{
+		{"table", []string{"-o", "table"}, prefix + "_table", false},
+		{"tsv", []string{"-o", "tsv"}, prefix + "_tsv", false},
+		{"tsv is the default on a pipe", nil, prefix + "_tsv", false},
+		{"json", []string{"-o", "json"}, prefix + "_json", false},
+		{"--json", []string{"--json"}, prefix + "_json", false},
+		{"ndjson", []string{"--output", "ndjson"}, prefix + "_ndjson", false},
+		{"tsv in development mode", []string{"-o", "tsv"}, prefix + "_tsv", true},
+	}
+}
+
+// testOutputGolden runs command in each case against a library that fill
+// sets up, and compares stdout with the case's golden file.
+func testOutputGolden(t *testing.T, command []string, fill func(*harness), cases []outputCase) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginMode(tt.devMode)
+			fill(h)
+			r := h.mustRun(0, "", append(slices.Clone(command), tt.args...)...)
+			if r.stderr != "" {
+				t.Errorf("stderr is not empty:\n%s", r.stderr)
+			}
+			golden(t, tt.golden, h.normalizeFake(r.stdout))
+		})
+	}
+}
+
 // trickyPlaylists is a library whose names try every way of breaking a line
 // or a column, with fixed IDs so that the golden files stay put.
 var trickyPlaylists = []spotifytest.Playlist{
@@ -239,37 +289,8 @@ func pageRequests(t *testing.T, stderr string) []pageRequest {
 }
 
 func TestPlaylistsGolden(t *testing.T) {
-	tests := []struct {
-		name   string
-		args   []string
-		golden string
-	}{
-		{"table", []string{"-o", "table"}, "playlists_table"},
-		{"tsv", []string{"-o", "tsv"}, "playlists_tsv"},
-		{"tsv is the default on a pipe", nil, "playlists_tsv"},
-		{"json", []string{"-o", "json"}, "playlists_json"},
-		{"--json", []string{"--json"}, "playlists_json"},
-		{"ndjson", []string{"--output", "ndjson"}, "playlists_ndjson"},
-		{"tsv in development mode", []string{"-o", "tsv"}, "playlists_tsv"},
-		{"json in development mode", []string{"-o", "json"}, "playlists_devmode_json"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			h := newHarness(t)
-			if strings.Contains(tt.name, "development mode") {
-				h.loginDevMode()
-			} else {
-				h.loginAlice()
-			}
-			h.addTricky()
-			r := h.mustRun(0, "", append([]string{"playlists"}, tt.args...)...)
-			if r.stderr != "" {
-				t.Errorf("stderr is not empty:\n%s", r.stderr)
-			}
-			golden(t, tt.golden, h.normalizeFake(r.stdout))
-		})
-	}
+	testOutputGolden(t, []string{"playlists"}, (*harness).addTricky, append(outputCases("playlists"),
+		outputCase{"json in development mode", []string{"-o", "json"}, "playlists_devmode_json", true}))
 }
 
 // TestPlaylistsJSONPassThrough checks json and ndjson against the objects the
@@ -279,11 +300,7 @@ func TestPlaylistsJSONPassThrough(t *testing.T) {
 		t.Run(fmt.Sprintf("devmode=%v", devMode), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			if devMode {
-				h.loginDevMode()
-			} else {
-				h.loginAlice()
-			}
+			h.loginMode(devMode)
 			h.addTricky()
 			h.fake.GeneratePlaylists("alice", 60) // a second page
 			arr := h.mustRun(0, "", "playlists", "--json")
@@ -493,11 +510,7 @@ func TestPlaylistsTrackCount(t *testing.T) {
 		t.Run(fmt.Sprintf("devmode=%v", devMode), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			if devMode {
-				h.loginDevMode()
-			} else {
-				h.loginAlice()
-			}
+			h.loginMode(devMode)
 			lib := []spotifytest.Playlist{
 				{ID: "count000000000000000000", Name: "Empty", Public: true},
 				{ID: "count000000000000000001", Name: "One", Public: true, Tracks: 1},

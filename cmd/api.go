@@ -10,14 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/internal/api"
-	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type apiOptions struct {
@@ -144,7 +142,16 @@ type apiRequest struct {
 	header http.Header
 }
 
-var methodRE = regexp.MustCompile(`^[A-Za-z]+$`)
+// isMethod reports whether m is an HTTP method's shape: letters only. (No
+// regexp: one compiled at start-up costs every command, not just api.)
+func isMethod(m string) bool {
+	for _, r := range m {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return m != ""
+}
 
 // buildAPIRequest checks the flags and builds the request, reading the files
 // they name; every error is a usage error, and nothing is sent.
@@ -156,7 +163,7 @@ func buildAPIRequest(o *apiOptions, stdin io.Reader) (*apiRequest, error) {
 	fields := len(o.Fields) > 0
 	switch {
 	case o.MethodSet:
-		if !methodRE.MatchString(o.Method) {
+		if !isMethod(o.Method) {
 			return nil, usageErrorf("invalid method %q", o.Method)
 		}
 		req.method = strings.ToUpper(o.Method)
@@ -238,7 +245,11 @@ type apiField struct {
 	value any
 }
 
-var jsonNumberRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+// isJSONNumber reports whether v is written exactly as a JSON number.
+func isJSONNumber(v string) bool {
+	return v != "" && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') &&
+		!strings.ContainsAny(v, " \t\r\n") && json.Valid([]byte(v))
+}
 
 // parseTypedField reads -F key=value; read gives the contents of @FILE.
 func parseTypedField(raw string, read func(name string) ([]byte, error)) (apiField, error) {
@@ -252,7 +263,7 @@ func parseTypedField(raw string, read func(name string) ([]byte, error)) (apiFie
 		fd.value = v == "true"
 	case v == "null":
 		fd.value = nil
-	case jsonNumberRE.MatchString(v):
+	case isJSONNumber(v):
 		fd.value = json.Number(v)
 	case strings.HasPrefix(v, "@") && len(v) > 1:
 		b, err := read(v[1:])
@@ -438,7 +449,7 @@ func runAPI(ctx context.Context, o *apiOptions) error {
 		}
 		// Any token the run has: an app-only one stored as the login can
 		// still read the catalog.
-		tokens = &sourceTokens{f: f, cr: cr}
+		tokens = &sourceTokens{cr: cr}
 	}
 	client, err := f.APIClient(tokens)
 	if err != nil {
@@ -460,13 +471,9 @@ func runAPI(ctx context.Context, o *apiOptions) error {
 		}
 		u.RawQuery = q
 	}
-	if len(req.header) > 0 {
-		hc := *client.HTTP
-		hc.Transport = &headerTransport{base: hc.Transport, header: req.header}
-		client.HTTP = &hc
-	}
+	client.Header = req.header // -H, on every page too
 	link := u.String()
-	resp, err := client.Do(ctx, req.method, link, req.body, nil)
+	resp, err := client.Do(ctx, req.method, link, req.body)
 	if o.Include && resp != nil {
 		writeHead(f.Err, resp)
 	}
@@ -567,68 +574,22 @@ func writeHead(w io.Writer, resp *api.Response) {
 	_, _ = io.WriteString(w, b.String())
 }
 
-// headerTransport adds -H's headers to every request of the command, pages
-// included; they win over spotcli's own, Authorization aside (refused).
-type headerTransport struct {
-	base   http.RoundTripper
-	header http.Header
-}
-
-func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	for k, vs := range t.header {
-		r.Header.Del(k)
-		for _, v := range vs {
-			r.Header.Add(k, v)
-		}
-	}
-	base := t.base
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	return base.RoundTrip(r)
-}
-
 // appTokens is an app-only token (Client Credentials) as an api.TokenSource.
 type appTokens struct{ f *Factory }
 
 func (t appTokens) AccessToken(ctx context.Context) (string, error) {
-	rec, err := t.f.AppToken(ctx)
+	rec, err := t.f.AppToken(ctx, "")
 	if err != nil {
 		return "", err
 	}
 	return rec.AccessToken, nil
 }
 
-// Renew gets a new app-only token when Spotify refused the cached one, and
-// caches it where AppToken looks (PROFILE@app).
-func (t appTokens) Renew(ctx context.Context, _ string) (string, bool, error) {
-	app, err := t.f.App()
+// Renew replaces a cached app-only token that Spotify refused.
+func (t appTokens) Renew(ctx context.Context, refused string) (string, bool, error) {
+	rec, err := t.f.AppToken(ctx, refused)
 	if err != nil {
 		return "", false, err
 	}
-	rec, err := app.ClientCredentials(ctx)
-	if err != nil {
-		return "", false, err
-	}
-	t.saveAppToken(rec)
 	return rec.AccessToken, true, nil
-}
-
-func (t appTokens) saveAppToken(rec *auth.Record) {
-	f := t.f
-	if envCredentials(f.Getenv) != "" {
-		return
-	}
-	s, err := f.Settings()
-	if err != nil {
-		return
-	}
-	store, err := f.Store()
-	if err != nil {
-		return
-	}
-	if err := store.Save(s.Profile+"@app", rec); err != nil {
-		warn(f.Err, "could not cache the app-only token: %v", err)
-	}
 }

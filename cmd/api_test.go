@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
@@ -280,6 +281,22 @@ func TestRunAPITerminal(t *testing.T) {
 		}
 		if !tty && lines != 1 {
 			t.Errorf("not as sent in a pipe:\n%s", out.String())
+		}
+	}
+}
+
+// -F types exactly the values JSON writes as numbers; the rest stay strings.
+func TestTypedFieldNumbers(t *testing.T) {
+	for v, number := range map[string]bool{
+		"1": true, "-1": true, "0": true, "1.5": true, "1e5": true, "1E+5": true, "-0.5e-3": true, "12345678901234567890": true,
+		"01": false, ".5": false, "1.": false, "1 ": false, " 1": false, "+1": false, "0x10": false, "NaN": false, "-": false, "1e": false, "": false,
+	} {
+		fd, err := parseTypedField("k="+v, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		if _, isNumber := fd.value.(json.Number); isNumber != number {
+			t.Errorf("-F k=%q typed as %T, want number %v", v, fd.value, number)
 		}
 	}
 }

@@ -16,13 +16,11 @@ import (
 // SPOTCLI_REFRESH_TOKEN (refreshed in memory), then the profile's stored login.
 type Credentials struct {
 	*auth.Source
-	// Where says where the tokens live, for people: "keyring",
-	// "file (plain text) PATH", "environment (SPOTCLI_REFRESH_TOKEN)".
-	Where string
 	// Env is the variable the credentials came from, or "".
 	Env string
 
-	f *Factory
+	store config.TokenStore // Source.Store, which can say where it keeps them
+	f     *Factory
 }
 
 // Token is Source.Token, plus the daily warning about a refresh token that
@@ -74,16 +72,19 @@ func (f *Factory) Credentials() (*Credentials, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := f.Now
-	if at := f.Getenv("SPOTCLI_ACCESS_TOKEN"); at != "" {
-		mem := &config.MemoryStore{Where: "environment (SPOTCLI_ACCESS_TOKEN)"}
-		_ = mem.Save(s.Profile, &auth.Record{AccessToken: at, ExpiresAt: now().Add(100 * 365 * 24 * time.Hour), Flow: auth.FlowPKCE})
-		f.creds = &Credentials{f: f, Env: "SPOTCLI_ACCESS_TOKEN", Where: mem.Where, Source: &auth.Source{
-			Store: mem, Profile: s.Profile, Lock: noLock, Now: now, Refresher: envAccessRefresher{},
-		}}
-		return f.creds, nil
+	src := &auth.Source{Profile: s.Profile, Now: f.Now, Lock: noLock}
+	cr := &Credentials{Source: src, f: f}
+	// In memory: credentials from the environment touch no store.
+	inMemory := func(env string, rec *auth.Record) {
+		mem := &config.MemoryStore{Where: "environment (" + env + ")"}
+		_ = mem.Save(s.Profile, rec)
+		cr.Env, cr.store, src.Store = env, mem, mem
 	}
-	if rt := f.Getenv("SPOTCLI_REFRESH_TOKEN"); rt != "" {
+	switch at, rt := f.Getenv("SPOTCLI_ACCESS_TOKEN"), f.Getenv("SPOTCLI_REFRESH_TOKEN"); {
+	case at != "":
+		inMemory("SPOTCLI_ACCESS_TOKEN", &auth.Record{AccessToken: at, ExpiresAt: f.Now().Add(100 * 365 * 24 * time.Hour), Flow: auth.FlowPKCE})
+		src.Refresher = envAccessRefresher{}
+	case rt != "":
 		if s.ClientID == "" {
 			return nil, &config.UsageError{Msg: "SPOTCLI_REFRESH_TOKEN is set but SPOTCLI_CLIENT_ID is not: a refresh token can only be used by the app it was issued to"}
 		}
@@ -91,36 +92,28 @@ func (f *Factory) Credentials() (*Credentials, error) {
 		if err != nil {
 			return nil, err
 		}
-		mem := &config.MemoryStore{Where: "environment (SPOTCLI_REFRESH_TOKEN)"}
-		_ = mem.Save(s.Profile, &auth.Record{RefreshToken: rt, ClientID: s.ClientID, Flow: app.Flow(), Scopes: nil})
-		f.creds = &Credentials{f: f, Env: "SPOTCLI_REFRESH_TOKEN", Where: mem.Where, Source: &auth.Source{
-			Store: mem, Profile: s.Profile, Lock: noLock, Now: now,
-			Refresher: envRefresher{app},
-			OnRefresh: f.onEnvRotation,
-		}}
-		return f.creds, nil
+		inMemory("SPOTCLI_REFRESH_TOKEN", &auth.Record{RefreshToken: rt, ClientID: s.ClientID, Flow: app.Flow()})
+		src.Refresher, src.OnRefresh = envRefresher{app}, f.onEnvRotation
+	default:
+		store, err := f.Store()
+		if err != nil {
+			return nil, err
+		}
+		app, err := f.App()
+		if err != nil {
+			return nil, err
+		}
+		cr.store, src.Store, src.Refresher, src.Lock = store, store, app, config.FileLock(s.LockPath())
 	}
-	store, err := f.Store()
-	if err != nil {
-		return nil, err
-	}
-	app, err := f.App()
-	if err != nil {
-		return nil, err
-	}
-	f.creds = &Credentials{f: f, Source: &auth.Source{
-		Store: store, Profile: s.Profile, Refresher: app, Lock: config.FileLock(s.LockPath()), Now: now,
-	}}
-	f.creds.Where = store.Location(s.Profile)
-	return f.creds, nil
+	f.creds = cr
+	return cr, nil
 }
 
-// Location is Where, after the store was read (auto may have read the file).
+// Location says where the tokens live, for people: "keyring",
+// "file (plain text) PATH", "environment (SPOTCLI_REFRESH_TOKEN)". With
+// token_store=auto it is known once the record was read.
 func (c *Credentials) Location() string {
-	if st, ok := c.Store.(config.TokenStore); ok && c.Env == "" {
-		return st.Location(c.Profile)
-	}
-	return c.Where
+	return c.store.Location(c.Profile)
 }
 
 func noLock(context.Context) (func(), error) { return func() {}, nil }
@@ -129,7 +122,10 @@ func noLock(context.Context) (func(), error) { return func() {}, nil }
 type envAccessRefresher struct{}
 
 func (envAccessRefresher) Refresh(context.Context, *auth.Record) (*auth.Record, error) {
-	return nil, &auth.LoginNeededError{Reason: "the access token in SPOTCLI_ACCESS_TOKEN was refused or cannot be refreshed: replace it, or unset it to use the stored login"}
+	return nil, &auth.LoginNeededError{
+		Reason: "the access token in SPOTCLI_ACCESS_TOKEN was refused or cannot be refreshed",
+		Fix:    "replace it, or unset it to use the stored login",
+	}
 }
 
 // envRefresher names SPOTCLI_REFRESH_TOKEN in the error a refused token gets.
@@ -139,18 +135,12 @@ func (r envRefresher) Refresh(ctx context.Context, rec *auth.Record) (*auth.Reco
 	next, err := r.app.Refresh(ctx, rec)
 	var ln *auth.LoginNeededError
 	if errors.As(err, &ln) {
-		return nil, &auth.LoginNeededError{Reason: fmt.Sprintf("the refresh token in SPOTCLI_REFRESH_TOKEN is no longer valid (%s): replace SPOTCLI_REFRESH_TOKEN with a new one from spotcli token --refresh-token after spotcli login (docs/ci.md)", trimAction(ln.Reason))}
+		return nil, &auth.LoginNeededError{
+			Reason: fmt.Sprintf("the refresh token in SPOTCLI_REFRESH_TOKEN is no longer valid (%s)", ln.Reason),
+			Fix:    "replace SPOTCLI_REFRESH_TOKEN with a new one from spotcli token --refresh-token after spotcli login (docs/ci.md)",
+		}
 	}
 	return next, err
-}
-
-// trimAction drops the ": run spotcli login" advice from a stored-login error.
-func trimAction(reason string) string {
-	const s = ": run spotcli login"
-	if len(reason) > len(s) && reason[len(reason)-len(s):] == s {
-		return reason[:len(reason)-len(s)]
-	}
-	return reason
 }
 
 // onEnvRotation tells a CI job that Spotify replaced its refresh token, and
@@ -172,8 +162,9 @@ func (f *Factory) onEnvRotation(old, next *auth.Record) {
 
 // AppToken returns an app-only token (Client Credentials), cached until it
 // expires in the profile's store under PROFILE@app ('@' cannot occur in a
-// profile name, so the key never meets a user login).
-func (f *Factory) AppToken(ctx context.Context) (*auth.Record, error) {
+// profile name, so the key never meets a user login). A cached token equal
+// to refused (Spotify answered 401 to it) is replaced.
+func (f *Factory) AppToken(ctx context.Context, refused string) (*auth.Record, error) {
 	s, err := f.Settings()
 	if err != nil {
 		return nil, err
@@ -181,14 +172,18 @@ func (f *Factory) AppToken(ctx context.Context) (*auth.Record, error) {
 	if s.ClientID == "" || s.ClientSecret == "" {
 		return nil, &config.UsageError{Msg: "an app-only token (Client Credentials) needs client_id and client_secret: set SPOTCLI_CLIENT_ID and SPOTCLI_CLIENT_SECRET"}
 	}
-	var store auth.Store = &config.MemoryStore{}
-	if envCredentials(f.Getenv) == "" {
-		if store, err = f.Store(); err != nil {
+	// With credentials from the environment nothing is stored: the token is
+	// kept for this process only.
+	if f.appStore == nil {
+		if envCredentials(f.Getenv) != "" {
+			f.appStore = &config.MemoryStore{}
+		} else if f.appStore, err = f.Store(); err != nil {
 			return nil, err
 		}
 	}
+	store := f.appStore
 	key := s.Profile + "@app"
-	if rec, err := store.Load(key); err == nil && rec.ClientID == s.ClientID && rec.Fresh(f.Now(), auth.RefreshMargin) {
+	if rec, err := store.Load(key); err == nil && rec.ClientID == s.ClientID && rec.Fresh(f.Now(), auth.RefreshMargin) && rec.AccessToken != refused {
 		return rec, nil
 	}
 	app, err := f.App()

@@ -32,8 +32,7 @@ type Factory struct {
 	StdoutTTY func() bool
 	TermWidth func() int
 	// Keyring is the OS keyring (or a mock in unit tests).
-	Keyring        config.KeyringBackend
-	KeyringTimeout time.Duration
+	Keyring config.KeyringBackend
 	// OpenBrowser opens a URL for the user; nil uses $BROWSER or the OS default.
 	OpenBrowser func(url string) error
 
@@ -48,6 +47,7 @@ type Factory struct {
 	store        config.TokenStore
 	client       *http.Client
 	creds        *Credentials
+	appStore     auth.Store // where AppToken caches
 	expiryWarned bool
 }
 
@@ -100,18 +100,8 @@ func (f *Factory) Store() (config.TokenStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.store = s.Store(f.Getenv, f.Err, f.Keyring, f.keyringTimeout())
+	f.store = s.Store(f.Getenv, f.Err, f.Keyring)
 	return f.store, nil
-}
-
-func (f *Factory) keyringTimeout() time.Duration {
-	if f.KeyringTimeout > 0 {
-		return f.KeyringTimeout
-	}
-	if f.settings != nil {
-		return f.settings.KeyringWait
-	}
-	return 5 * time.Second
 }
 
 // HTTPClient is shared by the accounts service and the Web API, so --debug
@@ -180,15 +170,14 @@ func (f *Factory) UserClient() (*api.Client, *Credentials, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := f.APIClient(&sourceTokens{f: f, cr: cr, needUser: true})
+	c, err := f.APIClient(&sourceTokens{cr: cr, needUser: true})
 	return c, cr, err
 }
 
 // sourceTokens adapts Credentials to api.TokenSource.
 type sourceTokens struct {
-	f        *Factory
 	cr       *Credentials
-	needUser bool
+	needUser bool // refuse an app-only token
 }
 
 func (t *sourceTokens) AccessToken(ctx context.Context) (string, error) {
@@ -197,7 +186,7 @@ func (t *sourceTokens) AccessToken(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if t.needUser && rec.Flow == auth.FlowClientCredentials {
-		return "", &auth.LoginNeededError{Reason: "this command needs a user login, and the stored one is an app-only token: run spotcli login"}
+		return "", &auth.LoginNeededError{Reason: "this command needs a user login, and the stored one is an app-only token"}
 	}
 	return rec.AccessToken, nil
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -35,9 +36,37 @@ func FuzzTSV(f *testing.F) {
 			t.Fatalf("%d fields in %q", len(fields), line)
 		}
 		for i, field := range fields {
-			if got := tsvUnescape(field); got != in[i] {
-				t.Fatalf("field %d: %q escaped to %q unescapes to %q", i, in[i], field, got)
+			if got, err := tsvUnescape(field); err != nil || got != in[i] {
+				t.Fatalf("field %d: %q escaped to %q unescapes to %q (%v)", i, in[i], field, got, err)
 			}
 		}
 	})
+}
+
+// tsvUnescape reverses the documented escapes \t \n \r \\ and refuses
+// anything else, as a strict reader of spotcli's tsv would.
+func tsvUnescape(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i++; i == len(s) {
+			return "", fmt.Errorf("lone backslash at the end of %q", s)
+		}
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\':
+			b.WriteByte('\\')
+		default:
+			return "", fmt.Errorf("unknown escape \\%c in %q", s[i], s)
+		}
+	}
+	return b.String(), nil
 }

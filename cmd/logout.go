@@ -32,7 +32,7 @@ func runLogout(_ context.Context, o *logoutOptions) error {
 	if err != nil {
 		return err
 	}
-	store := s.EveryStore(o.f.Getenv, o.f.Err, o.f.Keyring, o.f.keyringTimeout())
+	store := s.EveryStore(o.f.Getenv, o.f.Err, o.f.Keyring)
 	removed, err := store.Delete(s.Profile)
 	if err != nil {
 		return fmt.Errorf("remove the stored login of profile %q: %w", s.Profile, err)

@@ -84,32 +84,6 @@ func tsvEscape(s string) string {
 	return b.String()
 }
 
-// tsvUnescape reverses tsvEscape.
-func tsvUnescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-			switch s[i] {
-			case 't':
-				b.WriteByte('\t')
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			default:
-				b.WriteByte(s[i])
-			}
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
 // writeTSV writes one line of escaped fields.
 func writeTSV(w io.Writer, fields ...string) error {
 	for i, f := range fields {

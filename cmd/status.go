@@ -92,7 +92,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 			if p == s.Profile {
 				continue
 			}
-			st := &Credentials{f: f, Source: &auth.Source{Store: active.Store, Profile: p, Now: f.Now}}
+			st := &Credentials{f: f, store: active.store, Source: &auth.Source{Store: active.Store, Profile: p, Now: f.Now}}
 			ps := statusOf(f, st, p, false)
 			if ps.rec == nil && ps.code == ExitLogin {
 				continue // listed in the config file, never logged in
@@ -140,7 +140,7 @@ func statusOf(f *Factory, cr *Credentials, profile string, active bool) *profile
 	ps.Source = cr.Location()
 	switch {
 	case errors.Is(err, auth.ErrNotLoggedIn):
-		ps.Problem, ps.code, ps.Source = "not logged in: run spotcli login", ExitLogin, ""
+		ps.Problem, ps.code, ps.Source = auth.ErrNotLoggedIn.Error(), ExitLogin, ""
 		return ps
 	case err != nil:
 		ps.Problem, ps.code = err.Error(), ExitError
@@ -182,7 +182,7 @@ func checkStatus(ctx context.Context, f *Factory, cr *Credentials, ps *profileSt
 	}
 	ok := false
 	ps.Checked = &ok
-	client, err := f.APIClient(&sourceTokens{f: f, cr: cr, needUser: true})
+	client, err := f.APIClient(&sourceTokens{cr: cr, needUser: true})
 	if err == nil {
 		var me *api.User
 		if me, err = client.Me(ctx); err == nil {

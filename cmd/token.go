@@ -38,7 +38,7 @@ expires within a minute. Made for:
 
 func runToken(ctx context.Context, o *tokenOptions) error {
 	if o.App {
-		rec, err := o.f.AppToken(ctx)
+		rec, err := o.f.AppToken(ctx, "")
 		if err != nil {
 			return err
 		}

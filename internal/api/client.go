@@ -32,7 +32,10 @@ type Client struct {
 	BaseURL   string // api_url, e.g. https://api.spotify.com/v1
 	HTTP      *http.Client
 	UserAgent string
-	Tokens    TokenSource
+	// Header is sent with every request, pages included, over spotcli's
+	// own Accept, Content-Type and User-Agent (never over Authorization).
+	Header http.Header
+	Tokens TokenSource
 	// MaxWait is the longest Retry-After the client waits out; a longer one
 	// fails at once with a RateLimitError.
 	MaxWait time.Duration
@@ -146,7 +149,7 @@ func (e *OriginError) Error() string {
 // Do sends one API request, with the retries of the Web API's rules: a 401
 // renews the token once, a 429 closes the gate for Retry-After, and a GET is
 // retried on 5xx and connection errors.
-func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte, header http.Header) (*Response, error) {
+func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) (*Response, error) {
 	u, err := c.URL(pathOrURL)
 	if err != nil {
 		return nil, err
@@ -171,7 +174,7 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte, 
 				return nil, err
 			}
 		}
-		resp, err := c.send(ctx, method, u, tok, body, header)
+		resp, err := c.send(ctx, method, u, tok, body)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -202,7 +205,7 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte, 
 				}
 			}
 			e := parseError(resp)
-			return nil, &auth.LoginNeededError{Reason: fmt.Sprintf("Spotify refused the access token (%s): run spotcli login", e.Message)}
+			return nil, &auth.LoginNeededError{Reason: fmt.Sprintf("Spotify refused the access token (%s)", e.Message)}
 		case s == http.StatusTooManyRequests:
 			wait := retryAfter(resp.Header.Get("Retry-After"), time.Now())
 			e := parseError(resp)
@@ -229,7 +232,7 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte, 
 	}
 }
 
-func (c *Client) send(ctx context.Context, method string, u *url.URL, token string, body []byte, header http.Header) (*Response, error) {
+func (c *Client) send(ctx context.Context, method string, u *url.URL, token string, body []byte) (*Response, error) {
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
@@ -244,21 +247,21 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, token stri
 	if err != nil {
 		return nil, err
 	}
-	for k, vs := range header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
-	}
-	if body != nil && req.Header.Get("Content-Type") == "" {
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if c.UserAgent != "" {
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
+	// The client's headers win over the defaults above.
+	for k, vs := range c.Header {
+		req.Header.Del(k)
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient
@@ -286,7 +289,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, token stri
 
 // Get is Do for a GET whose body the caller decodes.
 func (c *Client) Get(ctx context.Context, pathOrURL string) ([]byte, error) {
-	resp, err := c.Do(ctx, http.MethodGet, pathOrURL, nil, nil)
+	resp, err := c.Do(ctx, http.MethodGet, pathOrURL, nil)
 	if err != nil {
 		return nil, err
 	}

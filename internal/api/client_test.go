@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -240,7 +242,7 @@ func TestDoRefusesOtherOrigin(t *testing.T) {
 		writeJSON(w, 200, `{}`)
 	})
 	c := newClient(t, srv, staticToken("tok"))
-	_, err := c.Do(context.Background(), http.MethodGet, other.URL+"/v1/me", nil, nil)
+	_, err := c.Do(context.Background(), http.MethodGet, other.URL+"/v1/me", nil)
 	var oe *OriginError
 	if !errors.As(err, &oe) {
 		t.Fatalf("Do to another port = %v, want *OriginError", err)
@@ -285,7 +287,8 @@ func TestDoHeaders(t *testing.T) {
 				writeJSON(w, 200, `{"ok":true}`)
 			})
 			c := newClient(t, srv, staticToken("tok-123"))
-			resp, err := c.Do(context.Background(), tt.method, "me", tt.body, tt.header)
+			c.Header = tt.header
+			resp, err := c.Do(context.Background(), tt.method, "me", tt.body)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -381,7 +384,7 @@ func TestDoRenew(t *testing.T) {
 				writeJSON(w, 200, `{"id":"u1"}`)
 			})
 			c := newClient(t, srv, tt.tokens)
-			resp, err := c.Do(context.Background(), http.MethodGet, "me", nil, nil)
+			resp, err := c.Do(context.Background(), http.MethodGet, "me", nil)
 			var got []string
 			for _, h := range rec.all() {
 				got = append(got, h.header.Get("Authorization"))
@@ -399,8 +402,8 @@ func TestDoRenew(t *testing.T) {
 					t.Fatalf("err = %v, want *auth.LoginNeededError", err)
 				}
 				for _, s := range []string{"The access token expired", "spotcli login"} {
-					if !strings.Contains(le.Reason, s) {
-						t.Errorf("reason %q lacks %q", le.Reason, s)
+					if !strings.Contains(le.Error(), s) {
+						t.Errorf("message %q lacks %q", le.Error(), s)
 					}
 				}
 			case tt.wantErr != nil:
@@ -433,7 +436,7 @@ func TestDoRateLimitWaits(t *testing.T) {
 		writeJSON(w, 200, `{"ok":true}`)
 	})
 	c := newClient(t, srv, staticToken("tok"))
-	resp, err := c.Do(context.Background(), http.MethodGet, "me", nil, nil)
+	resp, err := c.Do(context.Background(), http.MethodGet, "me", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -507,7 +510,7 @@ func TestDoRateLimitTooLong(t *testing.T) {
 			c := newClient(t, srv, staticToken("tok"))
 			c.MaxWait = tt.maxWait
 			start := time.Now()
-			_, err := c.Do(context.Background(), http.MethodGet, "me", nil, nil)
+			_, err := c.Do(context.Background(), http.MethodGet, "me", nil)
 			var rl *RateLimitError
 			if !errors.As(err, &rl) {
 				t.Fatalf("err = %v, want *RateLimitError", err)
@@ -545,7 +548,7 @@ func TestDoCanceledWhileRateLimited(t *testing.T) {
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() {
-		_, err := c.Do(ctx, http.MethodGet, "me", nil, nil)
+		_, err := c.Do(ctx, http.MethodGet, "me", nil)
 		errc <- err
 	}()
 	gateUntil(t, c)
@@ -603,13 +606,13 @@ func TestGateShared(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*others+1)
 	wg.Go(func() {
-		_, err := c.Do(ctx, http.MethodGet, "a", nil, nil)
+		_, err := c.Do(ctx, http.MethodGet, "a", nil)
 		errs <- err
 	})
 	for g := range others {
 		wg.Go(func() {
 			for n := 1; n <= 2; n++ {
-				_, err := c.Do(ctx, http.MethodGet, "b?g="+strconv.Itoa(g)+"&n="+strconv.Itoa(n), nil, nil)
+				_, err := c.Do(ctx, http.MethodGet, "b?g="+strconv.Itoa(g)+"&n="+strconv.Itoa(n), nil)
 				errs <- err
 			}
 		})
@@ -688,7 +691,7 @@ func TestDoServerErrors(t *testing.T) {
 			if tt.method == "POST" || tt.method == "PUT" {
 				body = []byte(`{}`)
 			}
-			_, err := c.Do(context.Background(), tt.method, "me", body, nil)
+			_, err := c.Do(context.Background(), tt.method, "me", body)
 			if n := rec.count(); n != tt.wantRequests {
 				t.Errorf("%d requests, want %d", n, tt.wantRequests)
 			}
@@ -742,7 +745,7 @@ func TestDoConnectionErrors(t *testing.T) {
 				writeJSON(w, 200, `{"ok":true}`)
 			})
 			c := newClient(t, srv, staticToken("tok"))
-			resp, err := c.Do(context.Background(), tt.method, "search?q=x&access_token="+secret, nil, nil)
+			resp, err := c.Do(context.Background(), tt.method, "search?q=x&access_token="+secret, nil)
 			if n := rec.count(); n != tt.wantRequests {
 				t.Errorf("%d requests, want %d", n, tt.wantRequests)
 			}
@@ -812,7 +815,7 @@ func TestDoTimeout(t *testing.T) {
 			if tt.attempts != 0 {
 				c.Attempts = tt.attempts
 			}
-			_, err := c.Do(context.Background(), tt.method, "me", nil, nil)
+			_, err := c.Do(context.Background(), tt.method, "me", nil)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -851,7 +854,7 @@ func TestDoContextCanceled(t *testing.T) {
 			<-arrived
 			cancel()
 		}()
-		_, err := c.Do(ctx, http.MethodGet, "me", nil, nil)
+		_, err := c.Do(ctx, http.MethodGet, "me", nil)
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}
@@ -869,7 +872,7 @@ func TestDoContextCanceled(t *testing.T) {
 		c := newClient(t, srv, staticToken("tok"))
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := c.Do(ctx, http.MethodGet, "me", nil, nil)
+		_, err := c.Do(ctx, http.MethodGet, "me", nil)
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}
@@ -935,6 +938,42 @@ func TestDefaultBackoff(t *testing.T) {
 		for range 100 {
 			if d := c.backoff(n); d < lo || d >= hi {
 				t.Fatalf("backoff(%d) = %s, want within [%s, %s)", n, d, lo, hi)
+			}
+		}
+	}
+}
+
+// Client.Header reaches every request, the pages of Paginate included, over
+// the client's own Accept and User-Agent, but never over Authorization.
+func TestClientHeader(t *testing.T) {
+	var mu sync.Mutex
+	var seen []http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Clone())
+		mu.Unlock()
+		off := r.URL.Query().Get("offset")
+		next := "null"
+		if off == "0" {
+			next = `"` + "http://" + r.Host + "/v1/things?offset=1&limit=1" + `"`
+		}
+		fmt.Fprintf(w, `{"items":[{"n":%q}],"total":2,"offset":%s,"limit":1,"next":%s}`, off, off, next)
+	}))
+	defer srv.Close()
+	c := newClient(t, srv, &fakeTokens{current: "tok"})
+	c.Header = http.Header{"Accept": {"application/x-test"}, "User-Agent": {"mine"}, "X-Extra": {"1"}, "Authorization": {"Bearer stolen"}}
+	n := 0
+	err := c.Paginate(context.Background(), "things", PageOptions{PageSize: 1, Concurrency: 1}, func(items []json.RawMessage) error {
+		n += len(items)
+		return nil
+	})
+	if err != nil || n != 2 || len(seen) != 2 {
+		t.Fatalf("Paginate: %v, %d items, %d requests", err, n, len(seen))
+	}
+	for i, h := range seen {
+		for k, want := range map[string]string{"Accept": "application/x-test", "User-Agent": "mine", "X-Extra": "1", "Authorization": "Bearer tok"} {
+			if got := h.Values(k); len(got) != 1 || got[0] != want {
+				t.Errorf("request %d: %s = %q, want %q", i+1, k, got, want)
 			}
 		}
 	}

@@ -48,8 +48,8 @@ func TestDebugTransport(t *testing.T) {
 			c := newClient(t, srv, staticToken("S-BEARER"))
 			c.HTTP.Transport = &DebugTransport{Base: c.HTTP.Transport, Out: &log}
 			c.Attempts = 1
-			header := http.Header{"X-Api-Key": {"S-HEADER"}, "Cookie": {"sid=S-HEADER"}}
-			_, _ = c.Do(context.Background(), tt.method, "me/x?"+secretQuery, []byte(`{"password":"S-BODY"}`), header)
+			c.Header = http.Header{"X-Api-Key": {"S-HEADER"}, "Cookie": {"sid=S-HEADER"}}
+			_, _ = c.Do(context.Background(), tt.method, "me/x?"+secretQuery, []byte(`{"password":"S-BODY"}`))
 
 			got := log.String()
 			if n := strings.Count(got, "\n"); n != 1 {
@@ -118,7 +118,7 @@ func TestDebugTransportConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			if _, err := c.Do(context.Background(), http.MethodGet, "me?i="+strconv.Itoa(i), nil, nil); err != nil {
+			if _, err := c.Do(context.Background(), http.MethodGet, "me?i="+strconv.Itoa(i), nil); err != nil {
 				t.Error(err)
 			}
 		})

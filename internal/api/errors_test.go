@@ -140,7 +140,7 @@ func TestParseError(t *testing.T) {
 			if method == "" {
 				method = http.MethodGet
 			}
-			resp, err := c.Do(context.Background(), method, "me", nil, nil)
+			resp, err := c.Do(context.Background(), method, "me", nil)
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v, want *Error", err)

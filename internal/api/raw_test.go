@@ -18,7 +18,7 @@ import (
 // it, and returns every item emitted, in order.
 func paginateFrom(t *testing.T, c *Client, link string, conc int) ([]int, error) {
 	t.Helper()
-	resp, err := c.Do(context.Background(), http.MethodGet, link, nil, nil)
+	resp, err := c.Do(context.Background(), http.MethodGet, link, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -197,15 +197,20 @@ func (a *App) apply(rec *Record, tok *oauth2.Token) {
 
 // LoginNeededError means the user must log in (again) before spotcli can act.
 type LoginNeededError struct {
-	Reason string
+	Reason string // what is wrong
+	Fix    string // what to do; "" means run spotcli login
 }
 
 func (e *LoginNeededError) Error() string {
-	return e.Reason
+	fix := e.Fix
+	if fix == "" {
+		fix = "run spotcli login"
+	}
+	return e.Reason + ": " + fix
 }
 
 // ErrNotLoggedIn is returned when no login is stored for the profile.
-var ErrNotLoggedIn = &LoginNeededError{Reason: "not logged in: run spotcli login"}
+var ErrNotLoggedIn = &LoginNeededError{Reason: "not logged in"}
 
 // TokenError is a failure answered by Spotify's token endpoint.
 type TokenError struct {
@@ -263,7 +268,7 @@ func tokenError(op string, err error) error {
 		if te.Description != "" {
 			why += " (Spotify: " + te.Description + ")"
 		}
-		return &LoginNeededError{Reason: why + ": run spotcli login"}
+		return &LoginNeededError{Reason: why}
 	}
 	return te
 }

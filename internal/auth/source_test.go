@@ -269,7 +269,7 @@ func TestSourceErrors(t *testing.T) {
 	clock := func() time.Time { return now }
 	errDisk := errors.New("disk full")
 	errLock := errors.New("lock busy")
-	errRefresh := &auth.LoginNeededError{Reason: "refresh token no longer valid: run spotcli login"}
+	errRefresh := &auth.LoginNeededError{Reason: "refresh token no longer valid"}
 	tests := []struct {
 		name    string
 		stored  *auth.Record // nil: nothing stored

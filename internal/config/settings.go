@@ -299,16 +299,25 @@ type UsageError struct{ Msg string }
 func (e *UsageError) Error() string { return e.Msg }
 
 // Store builds the token store that token_store names.
-func (s *Settings) Store(getenv func(string) string, warn io.Writer, backend KeyringBackend, timeout time.Duration) TokenStore {
-	file := &FileStore{Dir: filepath.Join(s.Dir, "tokens")}
-	kr := &KeyringStore{Backend: backend, Service: "spotcli", Timeout: timeout, Available: DBusAvailable(getenv)}
+func (s *Settings) Store(getenv func(string) string, warn io.Writer, backend KeyringBackend) TokenStore {
+	both := s.bothStores(getenv, warn, backend)
 	switch s.TokenStore {
 	case "file":
-		return file
+		return both.File
 	case "keyring":
-		return kr
+		return both.Keyring
 	}
-	return &AutoStore{Keyring: kr, File: file, Warn: warn}
+	return both
+}
+
+// bothStores is the keyring (calls bounded by keyring_timeout) and the file
+// store, read and written as token_store=auto does.
+func (s *Settings) bothStores(getenv func(string) string, warn io.Writer, backend KeyringBackend) *AutoStore {
+	return &AutoStore{
+		Keyring: &KeyringStore{Backend: backend, Service: "spotcli", Timeout: s.KeyringWait, Available: DBusAvailable(getenv)},
+		File:    &FileStore{Dir: filepath.Join(s.Dir, "tokens")},
+		Warn:    warn,
+	}
 }
 
 // LockPath is the lock file that serialises refreshes of a profile.
@@ -318,10 +327,6 @@ func (s *Settings) LockPath() string {
 
 // EveryStore reaches the keyring and the file store together, whatever
 // token_store says: logout removes a login from both.
-func (s *Settings) EveryStore(getenv func(string) string, warn io.Writer, backend KeyringBackend, timeout time.Duration) TokenStore {
-	return &AutoStore{
-		Keyring: &KeyringStore{Backend: backend, Service: "spotcli", Timeout: timeout, Available: DBusAvailable(getenv)},
-		File:    &FileStore{Dir: filepath.Join(s.Dir, "tokens")},
-		Warn:    warn,
-	}
+func (s *Settings) EveryStore(getenv func(string) string, warn io.Writer, backend KeyringBackend) TokenStore {
+	return s.bothStores(getenv, warn, backend)
 }

@@ -687,10 +687,10 @@ func TestSettingsStores(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.tokenStore, func(t *testing.T) {
-			s := &config.Settings{Dir: dir, TokenStore: tt.tokenStore, Profile: "work"}
-			tt.check(t, s.Store(getenv, nil, fk, time.Second))
+			s := &config.Settings{Dir: dir, TokenStore: tt.tokenStore, Profile: "work", KeyringWait: time.Second}
+			tt.check(t, s.Store(getenv, nil, fk))
 
-			every, ok := s.EveryStore(getenv, nil, fk, time.Second).(*config.AutoStore)
+			every, ok := s.EveryStore(getenv, nil, fk).(*config.AutoStore)
 			if !ok || every.File == nil || every.File.Dir != tokens || every.Keyring == nil || every.Keyring.Backend != fk {
 				t.Errorf("EveryStore = %#v, want an AutoStore over keyring and %s", every, tokens)
 			}
