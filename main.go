@@ -2,10 +2,7 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spotcli/spotcli/cmd"
 )
@@ -18,11 +15,7 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// With SIGPIPE handled, a write to a closed pipe returns EPIPE instead of
-	// killing the process, and Main ends quietly with exit 0.
-	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	code := cmd.Main(ctx, cmd.NewFactory(cmd.BuildInfo{Version: version, Commit: commit, Date: date}), os.Args[1:])
-	stop()
-	os.Exit(code)
+	// cmd.Run handles SIGINT, SIGTERM and SIGPIPE; the end-to-end tests run
+	// the same function as their spotcli binary.
+	os.Exit(cmd.Run(cmd.BuildInfo{Version: version, Commit: commit, Date: date}, os.Args[1:]))
 }

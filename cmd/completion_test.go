@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
+
+	"github.com/spotcli/spotcli/cmd/cmdutil"
 )
 
 // runComplete runs cobra's hidden __complete command, as the shell scripts do,
@@ -21,7 +23,7 @@ func runComplete(t *testing.T, env map[string]string, args ...string) (words []s
 	f.In, f.Out, f.Err = &bytes.Buffer{}, &out, &errb
 	f.Getenv = func(k string) string { return env[k] }
 	code := Main(context.Background(), f, append([]string{cobra.ShellCompRequestCmd}, args...))
-	if code != ExitOK {
+	if code != cmdutil.ExitOK {
 		t.Fatalf("spotcli __complete %q: exit %d, stderr %q", args, code, errb.String())
 	}
 	for _, line := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
@@ -112,7 +114,7 @@ func TestCompleteOutput(t *testing.T) {
 		if fl == nil {
 			return
 		}
-		e, ok := fl.Value.(*enumValue)
+		e, ok := fl.Value.(*cmdutil.EnumValue)
 		if !ok {
 			return
 		}
@@ -120,7 +122,7 @@ func TestCompleteOutput(t *testing.T) {
 		path := strings.Fields(c.CommandPath())[1:]
 		for _, form := range [][]string{{"-o", ""}, {"--output", ""}} {
 			got, directive := runComplete(t, nil, append(append([]string{}, path...), form...)...)
-			if diff := cmp.Diff(e.allowed, got); diff != "" {
+			if diff := cmp.Diff(e.Allowed, got); diff != "" {
 				t.Errorf("spotcli %s %s completions (-want +got):\n%s", c.CommandPath(), form[0], diff)
 			}
 			if directive != ":4" {

@@ -14,22 +14,23 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
 )
 
 type genDocsOptions struct {
-	f   *Factory
+	f   *cmdutil.Factory
 	Dir string
 	Man bool
 }
 
 // devCommands are the hidden commands of a developer build.
-func devCommands(f *Factory) []*cobra.Command {
+func devCommands(f *cmdutil.Factory) []*cobra.Command {
 	return []*cobra.Command{newGenDocsCmd(f)}
 }
 
 // newGenDocsCmd writes the command reference: docs/commands in the
 // repository (checked by a test), and the man pages of the release archives.
-func newGenDocsCmd(f *Factory) *cobra.Command {
+func newGenDocsCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &genDocsOptions{f: f}
 	c := &cobra.Command{
 		Use:    "gen-docs DIR",
@@ -37,7 +38,7 @@ func newGenDocsCmd(f *Factory) *cobra.Command {
 		Hidden: true,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usageErrorf("spotcli gen-docs takes one argument, the directory to write to")
+				return cmdutil.UsageErrorf("spotcli gen-docs takes one argument, the directory to write to")
 			}
 			return nil
 		},

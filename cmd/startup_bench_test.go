@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spotcli/spotcli/internal/auth"
+
+	"github.com/spotcli/spotcli/cmd/cmdutil"
 )
 
 // BenchmarkStartup measures the in-process part of a run: building the
@@ -30,7 +32,7 @@ func BenchmarkStartup(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				var out, errb bytes.Buffer
-				f := &Factory{In: &bytes.Buffer{}, Out: &out, Err: &errb, Getenv: os.Getenv, Now: time.Now,
+				f := &cmdutil.Factory{In: &bytes.Buffer{}, Out: &out, Err: &errb, Getenv: os.Getenv, Now: time.Now,
 					StdoutTTY: func() bool { return false }, TermWidth: func() int { return 80 }}
 				if code := Main(context.Background(), f, args); code != 0 {
 					b.Fatalf("exit %d: %s", code, errb.String())

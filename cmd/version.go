@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
 )
 
 // versionLine is what spotcli --version and spotcli version print, without
@@ -56,13 +57,13 @@ func vcsInfo(bi *debug.BuildInfo) (commit, date string) {
 	return commit, date
 }
 
-func newVersionCmd(f *Factory) *cobra.Command {
+func newVersionCmd(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and build date",
 		Long: `Print spotcli's version, the commit it was built from and when; the same as
 spotcli --version. A binary built from source calls itself dev.`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintln(f.Out, versionLine(f.Build, debug.ReadBuildInfo))
 			return err

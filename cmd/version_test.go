@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/spotcli/spotcli/cmd/cmdutil"
 )
 
 func TestVersionLine(t *testing.T) {
@@ -73,7 +75,7 @@ func TestVersionFlagAndCommand(t *testing.T) {
 		f := NewFactory(build)
 		f.In, f.Out, f.Err = &bytes.Buffer{}, &out, &errb
 		f.Getenv = func(string) string { return "" }
-		if code := Main(context.Background(), f, args); code != ExitOK {
+		if code := Main(context.Background(), f, args); code != cmdutil.ExitOK {
 			t.Fatalf("spotcli %v: exit %d, stderr %q", args, code, errb.String())
 		}
 		if diff := cmp.Diff(want, out.String()); diff != "" {
@@ -90,7 +92,7 @@ func TestVersionCommandTakesNoArguments(t *testing.T) {
 	f := NewFactory(BuildInfo{Version: "1.2.3"})
 	f.In, f.Out, f.Err = &bytes.Buffer{}, &out, &errb
 	f.Getenv = func(string) string { return "" }
-	if code := Main(context.Background(), f, []string{"version", "extra"}); code != ExitUsage {
-		t.Fatalf("spotcli version extra: want exit %d, got %d (stderr %q)", ExitUsage, code, errb.String())
+	if code := Main(context.Background(), f, []string{"version", "extra"}); code != cmdutil.ExitUsage {
+		t.Fatalf("spotcli version extra: want exit %d, got %d (stderr %q)", cmdutil.ExitUsage, code, errb.String())
 	}
 }

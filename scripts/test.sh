@@ -40,7 +40,7 @@ bash .ci/with-keyring.sh go test -race -count=1 -timeout 15m -tags gendocs "$@" 
 
 # Each fuzz target with its seed corpus (testdata/fuzz), for a bounded time.
 echo "== fuzz (${SPOTCLI_FUZZTIME:=10s} each)"
-for target in ./internal/auth:FuzzCallback ./internal/auth:FuzzDecodeRecord ./internal/api:FuzzParseError ./cmd:FuzzTSV; do
+for target in ./internal/auth:FuzzCallback ./internal/auth:FuzzDecodeRecord ./internal/api:FuzzParseError ./cmd/cmdutil:FuzzTSV; do
   go test -run='^$' -fuzz="^${target#*:}\$" -fuzztime="$SPOTCLI_FUZZTIME" "${target%%:*}"
 done
 

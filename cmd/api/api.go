@@ -1,0 +1,234 @@
+// Package apicmd is spotcli api: the command (api.go), its -f/-F fields
+// and request building (fields.go), --jq (jq.go) and --paginate
+// (paginate.go).
+package apicmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/itchyny/gojq"
+	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/api"
+)
+
+type apiOptions struct {
+	f         *cmdutil.Factory
+	Path      string
+	Method    string
+	MethodSet bool
+	Fields    []fieldArg // -f and -F, in the order given
+	Input     string     // --input FILE, "-" for stdin
+	Headers   []string   // -H "Name: value"
+	Include   bool
+	Paginate  bool
+	Slurp     bool
+	JQ        string
+	App       bool
+}
+
+func NewAPICmd(f *cmdutil.Factory, runF func(context.Context, *apiOptions) error) *cobra.Command {
+	o := &apiOptions{f: f}
+	c := &cobra.Command{
+		Use:   "api PATH",
+		Short: "Call any Web API endpoint with the stored login",
+		Long: `Send a request to the Spotify Web API with this run's access token, and print the
+answer's body on stdout. It gets the same token, retries, rate-limit waits and
+error messages as every other command.
+
+PATH is relative to api_url (me/top/tracks or /me/top/tracks), or a full URL
+with api_url's scheme, host and port, such as a "next" link. Any other URL is
+refused before a request is made (exit 2): the token goes nowhere else.
+
+The method is GET, or POST when fields or --input are given (but GET with
+--paginate); -X sets it. Fields are query parameters for GET and HEAD, and a
+JSON object in the body for any other method:
+  -f key=value   a string, as written
+  -F key=value   typed: true, false, null and JSON numbers become those; @FILE
+                 is the file's contents as a string (@- reads stdin); anything
+                 else is a string
+In a body, key[]=v appends v to the array key, and key[sub]=v sets a member of
+the object key ("-F uris[]=spotify:track:ID" gives {"uris":["spotify:track:ID"]}).
+--input FILE sends the file (- for stdin) as the body instead; fields then go in
+the query. -H adds a header (not Authorization, which spotcli sets).
+
+A 2xx answer's body goes to stdout (indented on a terminal). An error status
+exits 1 with Spotify's message on stderr; a refused login exits 4. -i also
+prints the status line and headers to stderr (of the first page, with
+--paginate).
+
+--paginate follows the pages of a GET to the end and prints each item of each
+page as one JSON line (NDJSON); with --slurp, one JSON array of every item. The
+page is the answer, or its one member that has "items" (search's "tracks").
+Pages after the first are fetched concurrently by offset when the first one
+tells its total, offset and limit, and by following "next" otherwise; they
+keep the first page's limit.
+
+--jq EXPR filters the output through jq (built in: no jq needed). It runs on
+the body; with --paginate on each item, and with --slurp on the array. A string
+result prints raw, as jq -r does; any other as compact JSON; one per line. An
+expression that does not compile is a usage error (exit 2); one that fails on
+the data exits 1.
+
+--app uses an app-only token (Client Credentials: needs client_id and
+client_secret) instead of the user's login, for public catalog endpoints.`,
+		Example: `  spotcli api me
+  spotcli api 'me/top/tracks?limit=5' --jq '.items[].name'
+  spotcli api --app search -f q=abba -f type=track -F limit=10 --paginate --jq .name
+  spotcli api me/playlists --paginate --slurp --jq length
+  spotcli api me/playlists -f name='Road trip' -F public=false
+  spotcli api playlists/ID/items -F 'uris[]=spotify:track:4uLU6hMCjMI75M1A2tKUQC'
+  spotcli api -X PUT me/player/pause -i`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return cmdutil.UsageErrorf("spotcli api takes one PATH (such as me or /me/top/tracks), got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Path = args[0]
+			o.MethodSet = cmd.Flags().Changed("method")
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAPI(cmd.Context(), o)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVarP(&o.Method, "method", "X", "", "HTTP `method` (default GET, or POST with fields or --input)")
+	fl.VarP(&fieldsValue{list: &o.Fields}, "raw-field", "f", "add a string field `key=value`")
+	fl.VarP(&fieldsValue{list: &o.Fields, typed: true}, "field", "F", "add a typed field `key=value` (true, false, null, numbers, @FILE)")
+	fl.StringVar(&o.Input, "input", "", "send the contents of `FILE` as the body (- for stdin)")
+	fl.StringArrayVarP(&o.Headers, "header", "H", nil, "add a request header `\"Name: value\"`")
+	fl.BoolVarP(&o.Include, "include", "i", false, "print the status line and headers to stderr")
+	fl.BoolVar(&o.Paginate, "paginate", false, "follow the pages to the end, printing each item as a JSON line")
+	fl.BoolVar(&o.Slurp, "slurp", false, "with --paginate: print one JSON array of every item")
+	fl.StringVarP(&o.JQ, "jq", "q", "", "filter the output with a jq `EXPR`")
+	fl.BoolVar(&o.App, "app", false, "use an app-only token (Client Credentials) instead of the user's login")
+	return c
+}
+
+func runAPI(ctx context.Context, o *apiOptions) error {
+	f := o.f
+	var code *gojq.Code
+	if o.JQ != "" {
+		var err error
+		if code, err = compileJQ(o.JQ); err != nil {
+			return err
+		}
+	}
+	req, err := buildAPIRequest(o, f.In)
+	if err != nil {
+		return err
+	}
+	var tokens api.TokenSource = appTokens{f}
+	if !o.App {
+		cr, err := f.Credentials()
+		if err != nil {
+			return err
+		}
+		// Any token the run has: an app-only one stored as the login can
+		// still read the catalog.
+		tokens = &cmdutil.SourceTokens{Creds: cr}
+	}
+	client, err := f.APIClient(tokens)
+	if err != nil {
+		return err
+	}
+	// Checked before any request (a token refresh included): the path
+	// decides where the token goes.
+	u, err := client.URL(o.Path)
+	if err != nil {
+		return &cmdutil.UsageError{Err: err}
+	}
+	if len(req.query) > 0 {
+		q := u.RawQuery
+		for _, kv := range req.query {
+			if q != "" {
+				q += "&"
+			}
+			q += url.QueryEscape(kv[0]) + "=" + url.QueryEscape(kv[1])
+		}
+		u.RawQuery = q
+	}
+	client.Header = req.header // -H, on every page too
+	link := u.String()
+	resp, err := client.Do(ctx, req.method, link, req.body)
+	if o.Include && resp != nil {
+		writeHead(f.Err, resp)
+	}
+	if err != nil {
+		return err
+	}
+	if o.Paginate {
+		return paginateAPI(ctx, o, client, code, link, resp.Body)
+	}
+	if len(resp.Body) == 0 {
+		return nil
+	}
+	if code != nil {
+		v, err := decodeJSON(resp.Body)
+		if err != nil {
+			return err
+		}
+		return runJQ(ctx, f.Out, code, v)
+	}
+	body := resp.Body
+	if f.StdoutTTY() && json.Valid(body) {
+		var b bytes.Buffer
+		if json.Indent(&b, body, "", "  ") == nil {
+			body = b.Bytes()
+		}
+	}
+	if !bytes.HasSuffix(body, []byte("\n")) {
+		body = append(slices.Clip(body), '\n')
+	}
+	_, err = f.Out.Write(body)
+	return err
+}
+
+// writeHead prints the status line and the headers, sorted.
+func writeHead(w io.Writer, resp *api.Response) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d %s\n", resp.Status, http.StatusText(resp.Status))
+	names := make([]string, 0, len(resp.Header))
+	for k := range resp.Header {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		for _, v := range resp.Header[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	b.WriteByte('\n')
+	_, _ = io.WriteString(w, b.String())
+}
+
+// appTokens is an app-only token (Client Credentials) as an api.TokenSource.
+type appTokens struct{ f *cmdutil.Factory }
+
+func (t appTokens) AccessToken(ctx context.Context) (string, error) {
+	rec, err := t.f.AppToken(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	return rec.AccessToken, nil
+}
+
+// Renew replaces a cached app-only token that Spotify refused.
+func (t appTokens) Renew(ctx context.Context, refused string) (string, bool, error) {
+	rec, err := t.f.AppToken(ctx, refused)
+	if err != nil {
+		return "", false, err
+	}
+	return rec.AccessToken, true, nil
+}

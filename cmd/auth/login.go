@@ -1,0 +1,187 @@
+// Package authcmd holds the commands about the login: login, logout,
+// refresh, token, status and whoami.
+package authcmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/config"
+)
+
+type loginOptions struct {
+	f                *cmdutil.Factory
+	Scopes           string
+	ScopesSet        bool
+	ShowDialog       bool
+	Timeout          time.Duration
+	NoBrowser        bool
+	WithRefreshToken bool
+}
+
+func NewLoginCmd(f *cmdutil.Factory, runF func(context.Context, *loginOptions) error) *cobra.Command {
+	o := &loginOptions{f: f}
+	c := &cobra.Command{
+		Use:   "login",
+		Short: "Log in to Spotify in the browser and store the tokens",
+		Long: `Log in to Spotify with the Authorization Code flow (PKCE, or the client secret when
+client_secret is set) and store the tokens in the OS keyring (or the file store).
+
+spotcli listens on the redirect URI (default http://127.0.0.1:8888/callback, which
+must be registered in the app's settings) and opens the browser. On a machine whose
+browser cannot reach that address (SSH), paste the address the browser was sent to
+into the terminal, or forward the port with ssh -L 8888:127.0.0.1:8888.
+
+--with-refresh-token reads a refresh token from stdin instead, for a machine set up
+from a token obtained elsewhere.`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.ScopesSet = cmd.Flags().Changed("scopes")
+			if o.Timeout <= 0 {
+				return cmdutil.UsageErrorf("invalid --timeout %s: use a positive duration such as 5m", o.Timeout)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runLogin(cmd.Context(), o)
+		},
+	}
+	c.Flags().StringVar(&o.Scopes, "scopes", "", "scopes to ask for, space- or comma-separated (default: the scopes setting)")
+	c.Flags().BoolVar(&o.ShowDialog, "show-dialog", false, "make Spotify ask again even if the app was approved before")
+	c.Flags().DurationVar(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
+	c.Flags().BoolVar(&o.NoBrowser, "no-browser", false, "print the URL instead of opening a browser")
+	c.Flags().BoolVar(&o.WithRefreshToken, "with-refresh-token", false, "read a refresh token from stdin instead of using the browser")
+	_ = c.RegisterFlagCompletionFunc("scopes", completeScopes)
+	return c
+}
+
+func runLogin(ctx context.Context, o *loginOptions) error {
+	f := o.f
+	if k := cmdutil.EnvCredentials(f.Getenv); k != "" {
+		return fmt.Errorf("%s is set, and credentials from the environment take precedence over a stored login: unset it first (unset %s)", k, k)
+	}
+	s, err := f.Settings()
+	if err != nil {
+		return err
+	}
+	if s.ClientID == "" {
+		return fmt.Errorf(`no client_id set: create an app at https://developer.spotify.com/dashboard, add the redirect URI %s to it, then set SPOTCLI_CLIENT_ID or client_id in %s`, s.RedirectURI, s.ConfigFile)
+	}
+	if _, err := auth.ParseRedirectURI(s.RedirectURI); err != nil {
+		return &config.UsageError{Msg: err.Error()}
+	}
+	scopes := s.Scopes
+	if o.ScopesSet {
+		scopes = config.SplitScopes(o.Scopes)
+	}
+	for _, sc := range scopes {
+		if !knownScope(sc) {
+			cmdutil.Warn(f.Err, "unknown scope %q: Spotify will refuse it if it does not know it either (spotcli completion lists the known scopes)", sc)
+		}
+	}
+	app, err := f.App()
+	if err != nil {
+		return err
+	}
+	store, err := f.Store()
+	if err != nil {
+		return err
+	}
+
+	var rec *auth.Record
+	if o.WithRefreshToken {
+		rec, err = loginWithRefreshToken(ctx, f, app, scopes)
+	} else {
+		opts := auth.LoginOptions{
+			RedirectURI: s.RedirectURI,
+			Scopes:      scopes,
+			ShowDialog:  o.ShowDialog,
+			Timeout:     o.Timeout,
+			Paste:       f.In,
+			Stderr:      f.Err,
+		}
+		if !o.NoBrowser {
+			opts.OpenBrowser = f.Browse
+		}
+		rec, err = app.Login(ctx, opts)
+	}
+	if err != nil {
+		return err
+	}
+
+	client, err := f.APIClient(cmdutil.StaticTokens(rec.AccessToken))
+	if err != nil {
+		return err
+	}
+	me, err := client.Me(ctx)
+	if err != nil {
+		return fmt.Errorf("logged in, but reading the user failed, so nothing was stored: %w", err)
+	}
+	rec.UserID, rec.UserName = me.ID, me.DisplayName
+	if err := store.Save(s.Profile, rec); err != nil {
+		return fmt.Errorf("store the login: %w", err)
+	}
+	// A keyring cannot be listed: the index lets status --all and completion
+	// find this profile.
+	if err := s.NoteProfile(s.Profile, true); err != nil {
+		cmdutil.Warn(f.Err, "could not record profile %q in the profile index: %v", s.Profile, err)
+	}
+	name := me.DisplayName
+	if name == "" {
+		name = me.ID
+	}
+	fmt.Fprintf(f.Err, "Logged in as %s (%s); token stored in %s\n", name, me.ID, store.Location(s.Profile))
+	return nil
+}
+
+// loginWithRefreshToken validates a refresh token read from stdin by
+// refreshing it.
+func loginWithRefreshToken(ctx context.Context, f *cmdutil.Factory, app *auth.App, scopes []string) (*auth.Record, error) {
+	line, err := bufio.NewReader(io.LimitReader(f.In, 16<<10)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read the refresh token from stdin: %w", err)
+	}
+	rt := strings.TrimSpace(line)
+	if rt == "" {
+		return nil, cmdutil.UsageErrorf("--with-refresh-token reads the refresh token from stdin, and stdin was empty: printf '%%s\\n' \"$TOKEN\" | spotcli login --with-refresh-token")
+	}
+	now := f.Now()
+	rec := &auth.Record{
+		Version:      auth.RecordVersion,
+		RefreshToken: rt,
+		ClientID:     app.ClientID,
+		Flow:         app.Flow(),
+		Scopes:       scopes,
+		// Spotify does not tell when the token's login happened; now is the
+		// only known bound, as documented for --with-refresh-token.
+		LoggedInAt: now,
+	}
+	fresh, err := app.Refresh(ctx, rec)
+	if err != nil {
+		var ln *auth.LoginNeededError
+		if errors.As(err, &ln) {
+			return nil, fmt.Errorf("the refresh token from stdin was refused, nothing was stored: %s", ln.Reason)
+		}
+		return nil, err
+	}
+	return fresh, nil
+}
+
+// knownScope reports whether Spotify documents scope. An unknown one only
+// warns: Spotify may add scopes before spotcli knows them.
+func knownScope(scope string) bool {
+	for _, c := range spotifyScopes {
+		if name, _, _ := strings.Cut(string(c), "\t"); name == scope {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,50 @@
+package authcmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+)
+
+type logoutOptions struct {
+	f *cmdutil.Factory
+}
+
+func NewLogoutCmd(f *cmdutil.Factory, runF func(context.Context, *logoutOptions) error) *cobra.Command {
+	o := &logoutOptions{f: f}
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "Remove the profile's stored login from every store",
+		Long:  "Remove the active profile's stored login from the keyring and the file store. Succeeds also when nothing was stored.",
+		Args:  cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runLogout(cmd.Context(), o)
+		},
+	}
+}
+
+func runLogout(_ context.Context, o *logoutOptions) error {
+	s, err := o.f.Settings()
+	if err != nil {
+		return err
+	}
+	store := s.EveryStore(o.f.Getenv, o.f.Err, o.f.Keyring)
+	removed, err := store.Delete(s.Profile)
+	if err != nil {
+		return fmt.Errorf("remove the stored login of profile %q: %w", s.Profile, err)
+	}
+	if err := s.NoteProfile(s.Profile, false); err != nil {
+		cmdutil.Warn(o.f.Err, "could not remove profile %q from the profile index: %v", s.Profile, err)
+	}
+	if removed {
+		fmt.Fprintf(o.f.Err, "Logged out: removed the stored login of profile %q\n", s.Profile)
+	} else {
+		fmt.Fprintf(o.f.Err, "No login was stored for profile %q\n", s.Profile)
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package authcmd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/auth"
+)
+
+type whoamiOptions struct {
+	f    *cmdutil.Factory
+	JSON bool
+}
+
+func NewWhoamiCmd(f *cmdutil.Factory, runF func(context.Context, *whoamiOptions) error) *cobra.Command {
+	o := &whoamiOptions{f: f}
+	c := &cobra.Command{
+		Use:   "whoami",
+		Short: "Show the logged-in Spotify user and the login",
+		Long: `Show the logged-in user (display name, id, and email, country and product when
+Spotify returns them: it omits them for development-mode apps), then where the
+login is stored, its scopes and when the access token expires.
+
+--json prints the /v1/me object exactly as Spotify returned it.`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runWhoami(cmd.Context(), o)
+		},
+	}
+	c.Flags().BoolVar(&o.JSON, "json", false, "print Spotify's /v1/me object")
+	return c
+}
+
+func runWhoami(ctx context.Context, o *whoamiOptions) error {
+	client, src, err := o.f.UserClient()
+	if err != nil {
+		return err
+	}
+	me, err := client.Me(ctx)
+	if err != nil {
+		return err
+	}
+	out := o.f.Out
+	if o.JSON {
+		_, err := fmt.Fprintln(out, strings.TrimSpace(string(me.Raw)))
+		return err
+	}
+	rec, err := src.Record()
+	if err != nil {
+		return err
+	}
+	rows := [][2]string{{"Name", me.DisplayName}, {"ID", me.ID}}
+	for _, r := range [][2]string{{"Email", me.Email}, {"Country", me.Country}, {"Product", me.Product}} {
+		if r[1] != "" {
+			rows = append(rows, r)
+		}
+	}
+	rows = append(rows,
+		[2]string{"Profile", src.Profile},
+		[2]string{"Stored in", src.Location()},
+		[2]string{"Scopes", strings.Join(rec.Scopes, " ")},
+		[2]string{"Expires", expiry(rec, src.Env, o.f.Now())},
+	)
+	for _, r := range rows {
+		if _, err := fmt.Fprintf(out, "%-10s %s\n", r[0]+":", r[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expiry describes when an access token expires.
+func expiry(rec *auth.Record, env string, now time.Time) string {
+	if env == "SPOTCLI_ACCESS_TOKEN" {
+		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
+	}
+	d := rec.ExpiresAt.Sub(now).Round(time.Second)
+	at := rec.ExpiresAt.Local().Format(time.RFC3339)
+	if d <= 0 {
+		return fmt.Sprintf("%s (expired %s ago; refreshed on next use)", at, -d)
+	}
+	return fmt.Sprintf("%s (in %s)", at, d)
+}

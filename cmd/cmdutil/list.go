@@ -1,0 +1,97 @@
+package cmdutil
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/internal/api"
+)
+
+// ListOptions are the flags every listing command shares.
+type ListOptions struct {
+	Output      string
+	JSON        bool
+	Limit       int
+	Concurrency int
+}
+
+// AddFlags defines -o, --json, --limit and --concurrency; noun names the items.
+func (l *ListOptions) AddFlags(c *cobra.Command, noun string) {
+	l.Concurrency = 8
+	c.Flags().VarP(&EnumValue{Val: &l.Output, Allowed: Formats}, "output", "o", "output format: table, tsv, json or ndjson (default table on a terminal, else tsv)")
+	c.Flags().BoolVar(&l.JSON, "json", false, "short for -o json")
+	c.Flags().Var(&IntRange{Val: &l.Limit, Min: 1}, "limit", "stop after this many "+noun+" (a whole number of 1 or more)")
+	c.Flags().Var(&IntRange{Val: &l.Concurrency, Min: 1, Max: 16}, "concurrency", "pages fetched at once, 1 to 16")
+}
+
+// ResolveJSON makes --json mean -o json, and refuses it next to another -o.
+func (l *ListOptions) ResolveJSON(cmd *cobra.Command) error {
+	if !l.JSON {
+		return nil
+	}
+	if cmd.Flags().Changed("output") && l.Output != FormatJSON {
+		return UsageErrorf("--json and -o %s contradict each other", l.Output)
+	}
+	l.Output = FormatJSON
+	return nil
+}
+
+// Listing says how a command shows one item of a collection.
+type Listing struct {
+	Header []string // table columns
+	Fit    int      // the table column cut to the terminal's width
+	// Rows turns Spotify's item n (1-based) into its tsv fields and its
+	// table row.
+	Rows func(n int, raw json.RawMessage) (tsv, tbl []string, err error)
+}
+
+// List pages through path and writes every item in the chosen format: json
+// and ndjson as Spotify sent them, tsv and ndjson page by page as they arrive.
+func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, path string, li Listing) error {
+	format := l.Output
+	if format == "" {
+		format = FormatTSV
+		if f.StdoutTTY() {
+			format = FormatTable
+		}
+	}
+	var (
+		tbl = &table{header: li.Header, fit: li.Fit}
+		jw  = NewJSONWriter(f.Out, format == FormatJSON)
+		n   = 0
+	)
+	emit := func(items []json.RawMessage) error {
+		for _, raw := range items {
+			n++
+			if format == FormatJSON || format == FormatNDJSON {
+				if err := jw.Write(raw); err != nil {
+					return err
+				}
+				continue
+			}
+			tsv, row, err := li.Rows(n, raw)
+			if err != nil {
+				return err
+			}
+			if format == FormatTSV {
+				if err := WriteTSV(f.Out, tsv...); err != nil {
+					return err
+				}
+				continue
+			}
+			tbl.add(row...)
+		}
+		return nil
+	}
+	if err := client.Paginate(ctx, path, api.PageOptions{PageSize: 50, Limit: l.Limit, Concurrency: l.Concurrency}, emit); err != nil {
+		return err
+	}
+	switch format {
+	case FormatTable:
+		return tbl.render(f.Out, f.TermWidth())
+	case FormatJSON:
+		return jw.Close()
+	}
+	return nil
+}

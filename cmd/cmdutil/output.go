@@ -1,0 +1,284 @@
+package cmdutil
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Output Formats shared by the listing commands.
+const (
+	FormatTable  = "table"
+	FormatTSV    = "tsv"
+	FormatJSON   = "json"
+	FormatNDJSON = "ndjson"
+)
+
+// Formats are the values of -o.
+var Formats = []string{FormatTable, FormatTSV, FormatJSON, FormatNDJSON}
+
+// EnumValue is a flag that accepts one of a fixed set of words.
+type EnumValue struct {
+	Val     *string
+	Allowed []string
+}
+
+func (e *EnumValue) String() string { return *e.Val }
+func (e *EnumValue) Type() string   { return "string" }
+func (e *EnumValue) Set(s string) error {
+	for _, a := range e.Allowed {
+		if s == a {
+			*e.Val = s
+			return nil
+		}
+	}
+	return fmt.Errorf("must be one of %s", strings.Join(e.Allowed, ", "))
+}
+
+// IntRange is an integer flag with bounds, whose error names them. A Max of
+// 0 means no upper bound.
+type IntRange struct {
+	Val      *int
+	Min, Max int
+}
+
+func (r *IntRange) String() string { return strconv.Itoa(*r.Val) }
+func (r *IntRange) Type() string   { return "int" }
+func (r *IntRange) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < r.Min || (r.Max > 0 && n > r.Max) {
+		if r.Max > 0 {
+			return fmt.Errorf("must be a whole number from %d to %d", r.Min, r.Max)
+		}
+		return fmt.Errorf("must be a whole number of %d or more", r.Min)
+	}
+	*r.Val = n
+	return nil
+}
+
+// tsvEscape keeps a field on one line and free of tabs, reversibly.
+func tsvEscape(s string) string {
+	if !strings.ContainsAny(s, "\t\n\r\\") {
+		return s
+	}
+	// Byte by byte: the escaped characters are ASCII, and every other byte,
+	// valid UTF-8 or not, passes through unchanged.
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\\':
+			b.WriteString(`\\`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// WriteTSV writes one line of escaped fields.
+func WriteTSV(w io.Writer, fields ...string) error {
+	for i, f := range fields {
+		fields[i] = tsvEscape(f)
+	}
+	_, err := io.WriteString(w, strings.Join(fields, "\t")+"\n")
+	return err
+}
+
+// JSONWriter streams items as one JSON array (json) or one object per line
+// (ndjson), as Spotify sent them.
+type JSONWriter struct {
+	w     io.Writer
+	array bool
+	n     int
+	buf   bytes.Buffer
+}
+
+// NewJSONWriter writes one JSON array to w when array is set (after Close),
+// else one compact object per line.
+func NewJSONWriter(w io.Writer, array bool) *JSONWriter {
+	return &JSONWriter{w: w, array: array}
+}
+
+// Write writes one item.
+func (j *JSONWriter) Write(item json.RawMessage) error {
+	j.buf.Reset()
+	if j.array {
+		if j.n == 0 {
+			j.buf.WriteString("[\n  ")
+		} else {
+			j.buf.WriteString(",\n  ")
+		}
+		if err := json.Indent(&j.buf, item, "  ", "  "); err != nil {
+			return fmt.Errorf("an item from Spotify is not JSON: %w", err)
+		}
+	} else {
+		if err := json.Compact(&j.buf, item); err != nil {
+			return fmt.Errorf("an item from Spotify is not JSON: %w", err)
+		}
+		j.buf.WriteByte('\n')
+	}
+	j.n++
+	_, err := j.w.Write(j.buf.Bytes())
+	return err
+}
+
+// Close ends the array; with ndjson it does nothing.
+func (j *JSONWriter) Close() error {
+	if !j.array {
+		return nil
+	}
+	end := "\n]\n"
+	if j.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
+}
+
+// table writes aligned columns; the column named fit is cut so that a line
+// fits width.
+type table struct {
+	header []string
+	rows   [][]string
+	fit    int
+}
+
+func (t *table) add(row ...string) { t.rows = append(t.rows, row) }
+
+func (t *table) render(w io.Writer, width int) error {
+	all := append([][]string{t.header}, t.rows...)
+	for _, r := range all {
+		for i, c := range r {
+			r[i] = CleanCell(c)
+		}
+	}
+	widths := make([]int, len(t.header))
+	for _, r := range all {
+		for i, c := range r {
+			widths[i] = max(widths[i], cellWidth(c))
+		}
+	}
+	if t.fit >= 0 && width > 0 {
+		other := 0
+		for i, wd := range widths {
+			if i != t.fit {
+				other += wd + 2
+			}
+		}
+		// Cut only a column too wide for the line, and never below 10.
+		if widths[t.fit] > width-other {
+			widths[t.fit] = max(width-other, 10)
+		}
+	}
+	var b strings.Builder
+	for _, r := range all {
+		b.Reset()
+		for i, c := range r {
+			if i == t.fit {
+				c = Cut(c, widths[i])
+			}
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-cellWidth(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CleanCell keeps a value on its line and out of the terminal's control:
+// line breaks, tabs, escape sequences and other control characters become
+// spaces.
+func CleanCell(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// Cut shortens s to at most n terminal columns, ending it with "…".
+func Cut(s string, n int) string {
+	if cellWidth(s) <= n {
+		return s
+	}
+	end := 0
+	for i, r := range s {
+		next := i + utf8.RuneLen(r)
+		if cellWidth(s[:next]) > n-1 {
+			break
+		}
+		end = next
+	}
+	return s[:end] + "…"
+}
+
+// cellWidth is how many terminal columns s takes: East Asian wide characters
+// and emoji take two, combining marks and invisible format characters none,
+// the rest one. A text symbol followed by the emoji variation selector (❤️)
+// is drawn as an emoji, two columns wide.
+func cellWidth(s string) int {
+	n, prev := 0, 0
+	for _, r := range s {
+		w := runeWidth(r)
+		if r == 0xfe0f && prev == 1 {
+			w = 1
+		}
+		n += w
+		prev = w
+	}
+	return n
+}
+
+func runeWidth(r rune) int {
+	switch {
+	case r < 0x300:
+		return 1
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return 0
+	}
+	for _, rg := range wideRanges {
+		if r < rg[0] {
+			return 1
+		}
+		if r <= rg[1] {
+			return 2
+		}
+	}
+	return 1
+}
+
+// wideRanges are Unicode's East Asian Wide and Fullwidth characters, emoji
+// presentation included, as sorted ranges (an approximation of
+// EastAsianWidth.txt good enough for names).
+var wideRanges = [][2]rune{
+	{0x1100, 0x115f}, {0x231a, 0x231b}, {0x2329, 0x232a}, {0x23e9, 0x23ec}, {0x23f0, 0x23f0},
+	{0x23f3, 0x23f3}, {0x25fd, 0x25fe}, {0x2614, 0x2615}, {0x2648, 0x2653}, {0x267f, 0x267f},
+	{0x2693, 0x2693}, {0x26a1, 0x26a1}, {0x26aa, 0x26ab}, {0x26bd, 0x26be}, {0x26c4, 0x26c5},
+	{0x26ce, 0x26ce}, {0x26d4, 0x26d4}, {0x26ea, 0x26ea}, {0x26f2, 0x26f3}, {0x26f5, 0x26f5},
+	{0x26fa, 0x26fa}, {0x26fd, 0x26fd}, {0x2705, 0x2705}, {0x270a, 0x270b}, {0x2728, 0x2728},
+	{0x274c, 0x274c}, {0x274e, 0x274e}, {0x2753, 0x2755}, {0x2757, 0x2757}, {0x2795, 0x2797},
+	{0x27b0, 0x27b0}, {0x27bf, 0x27bf}, {0x2b1b, 0x2b1c}, {0x2b50, 0x2b50}, {0x2b55, 0x2b55},
+	{0x2e80, 0x303e}, {0x3041, 0x33ff}, {0x3400, 0x4dbf}, {0x4e00, 0x9fff}, {0xa000, 0xa4cf},
+	{0xa960, 0xa97f}, {0xac00, 0xd7a3}, {0xf900, 0xfaff}, {0xfe10, 0xfe19}, {0xfe30, 0xfe6f},
+	{0xff00, 0xff60}, {0xffe0, 0xffe6}, {0x16fe0, 0x16fe4}, {0x17000, 0x18cff}, {0x1b000, 0x1b2ff},
+	{0x1f004, 0x1f004}, {0x1f0cf, 0x1f0cf}, {0x1f18e, 0x1f18e}, {0x1f191, 0x1f19a}, {0x1f200, 0x1f2ff},
+	{0x1f300, 0x1f64f}, {0x1f680, 0x1f6ff}, {0x1f7e0, 0x1f7eb}, {0x1f90c, 0x1f9ff}, {0x1fa70, 0x1faff},
+	{0x20000, 0x2fffd}, {0x30000, 0x3fffd},
+}

@@ -1,0 +1,235 @@
+package playlists
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/api"
+)
+
+type playlistItemsOptions struct {
+	f          *cmdutil.Factory
+	PlaylistID string
+	cmdutil.ListOptions
+}
+
+func newPlaylistItemsCmd(f *cmdutil.Factory, runF func(context.Context, *playlistItemsOptions) error) *cobra.Command {
+	o := &playlistItemsOptions{f: f}
+	c := &cobra.Command{
+		Use:   "items PLAYLIST",
+		Short: "List the items (tracks and episodes) of a playlist",
+		Long: `List every item of a playlist, following Spotify's pages to the end. PLAYLIST is
+a playlist ID, a spotify:playlist:ID URI or an https://open.spotify.com/playlist/ID
+URL (as the Share menu copies it).
+
+Spotify only returns the items of playlists the user owns or collaborates on
+to apps in development mode: for any other playlist it answers 403.
+
+Output formats (-o):
+  table   aligned columns #, NAME, ARTISTS, DURATION, ID, the name cut to fit
+          the terminal (default on a terminal)
+  tsv     no header; position, track id, name, artists, duration, added_at,
+          tab-separated (default when stdout is not a terminal); a tab,
+          newline, carriage return or backslash in a field is written \t, \n,
+          \r, \\
+  json    one JSON array of the playlist item objects as Spotify returned them
+  ndjson  one playlist item object per line
+
+The position counts from 1 in the playlist's order (Spotify's offsets count
+from 0). The artists are joined with ", "; for a podcast episode the field
+holds the show's name. The duration is minutes:seconds (83:07 for a long
+episode), added_at is Spotify's timestamp as is. A local file (is_local) has
+no Spotify ID: its track id field is empty, and json keeps its spotify:local:
+URI. An item whose track Spotify no longer has (null) keeps its row, with
+only the position and added_at filled, so that positions stay true.`,
+		Example: `  spotcli playlists items 37i9dQZF1DXcBWIGoYBM5M
+  spotcli playlists items https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M | cut -f2
+  spotcli playlists items spotify:playlist:37i9dQZF1DXcBWIGoYBM5M -o ndjson | jq -r .item.uri`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return cmdutil.UsageErrorf("spotcli playlists items takes one playlist (an ID, a spotify:playlist: URI or an open.spotify.com URL), got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePlaylistID(args[0])
+			if err != nil {
+				return err
+			}
+			o.PlaylistID = id
+			if err := o.ResolveJSON(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runPlaylistItems(cmd.Context(), o)
+		},
+	}
+	o.AddFlags(c, "items")
+	return c
+}
+
+// parsePlaylistID accepts a playlist ID, a spotify:playlist:ID URI (also the
+// older spotify:user:NAME:playlist:ID) or an open.spotify.com/playlist/ID URL
+// (with or without the scheme, a /intl-xx/ part or a query).
+func parsePlaylistID(arg string) (string, error) {
+	s := strings.TrimSpace(arg)
+	id := s
+	switch {
+	case strings.HasPrefix(s, "spotify:"):
+		parts := strings.Split(s, ":")
+		id = ""
+		if n := len(parts); n >= 3 && parts[n-2] == "playlist" && (n == 3 || n == 5 && parts[1] == "user") {
+			id = parts[n-1]
+		}
+	case strings.Contains(s, "/"):
+		id = ""
+		raw := s
+		if !strings.Contains(raw, "://") {
+			raw = "https://" + raw
+		}
+		u, err := url.Parse(raw)
+		if err == nil && (u.Scheme == "https" || u.Scheme == "http") && strings.EqualFold(u.Host, "open.spotify.com") {
+			parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+			if len(parts) > 0 && strings.HasPrefix(parts[0], "intl-") {
+				parts = parts[1:]
+			}
+			if len(parts) == 2 && parts[0] == "playlist" {
+				id = parts[1]
+			}
+		}
+	}
+	if !isSpotifyID(id) {
+		return "", cmdutil.UsageErrorf("%q is not a playlist: give its ID (22 letters and digits), its spotify:playlist:ID URI or its https://open.spotify.com/playlist/ID URL", arg)
+	}
+	return id, nil
+}
+
+// isSpotifyID reports whether s is a Spotify ID: 22 base62 characters.
+func isSpotifyID(s string) bool {
+	if len(s) != 22 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// playlistEntry is the part of Spotify's playlist item object the tsv and
+// table show. What it plays is under "item" since 2026, under "track" before.
+type playlistEntry struct {
+	AddedAt *string         `json:"added_at"`
+	Item    json.RawMessage `json:"item"`
+	Track   json.RawMessage `json:"track"`
+}
+
+// playable is a track or an episode.
+type playable struct {
+	Type       string  `json:"type"`
+	ID         *string `json:"id"`
+	Name       string  `json:"name"`
+	DurationMS *int64  `json:"duration_ms"`
+	IsLocal    bool    `json:"is_local"`
+	Artists    []struct {
+		Name string `json:"name"`
+	} `json:"artists"`
+	Show *struct {
+		Name string `json:"name"`
+	} `json:"show"`
+}
+
+// itemRow is one row of the tsv and table.
+type itemRow struct {
+	id, name, artists, duration, addedAt string
+}
+
+func decodeEntry(raw json.RawMessage) (itemRow, error) {
+	var e playlistEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return itemRow{}, err
+	}
+	var row itemRow
+	if e.AddedAt != nil {
+		row.addedAt = *e.AddedAt
+	}
+	obj := e.Item
+	if isNull(obj) {
+		obj = e.Track
+	}
+	if isNull(obj) {
+		return row, nil // a track Spotify no longer has
+	}
+	var p playable
+	if err := json.Unmarshal(obj, &p); err != nil {
+		return itemRow{}, err
+	}
+	if p.ID != nil && !p.IsLocal {
+		row.id = *p.ID
+	}
+	row.name = p.Name
+	if p.Type == "episode" && p.Show != nil {
+		row.artists = p.Show.Name
+	} else {
+		names := make([]string, 0, len(p.Artists))
+		for _, a := range p.Artists {
+			names = append(names, a.Name)
+		}
+		row.artists = strings.Join(names, ", ")
+	}
+	if p.DurationMS != nil {
+		row.duration = minutesSeconds(*p.DurationMS)
+	}
+	return row, nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s == "" || s == "null"
+}
+
+// minutesSeconds writes a duration in milliseconds as m:ss, rounded down.
+func minutesSeconds(ms int64) string {
+	if ms < 0 {
+		return ""
+	}
+	s := ms / 1000
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
+	client, _, err := o.f.UserClient()
+	if err != nil {
+		return err
+	}
+	// additional_types asks for episodes as episodes, not as tracks.
+	path := "playlists/" + o.PlaylistID + "/items?additional_types=track%2Cepisode"
+	err = o.List(ctx, o.f, client, path, cmdutil.Listing{
+		Header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"},
+		Fit:    1,
+		Rows: func(n int, raw json.RawMessage) ([]string, []string, error) {
+			r, err := decodeEntry(raw)
+			if err != nil {
+				return nil, nil, fmt.Errorf("unexpected playlist item from Spotify at position %d: %v", n, err)
+			}
+			pos := strconv.Itoa(n)
+			return []string{pos, r.id, r.name, r.artists, r.duration, r.addedAt},
+				[]string{pos, r.name, cmdutil.Cut(cmdutil.CleanCell(r.artists), 24), r.duration, r.id}, nil
+		},
+	})
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.Status == 403 && ae.Hint == "" {
+		ae.Hint = "hint: Spotify only returns the items of playlists the user owns or collaborates on"
+	}
+	return err
+}

@@ -1,0 +1,82 @@
+package playlists
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+)
+
+func TestParsePlaylistID(t *testing.T) {
+	const id = "37i9dQZF1DXcBWIGoYBM5M"
+	ok := []string{
+		id,
+		"  " + id + "\n",
+		"spotify:playlist:" + id,
+		"spotify:user:spotify:playlist:" + id,
+		"https://open.spotify.com/playlist/" + id,
+		"https://open.spotify.com/playlist/" + id + "?si=4b0c5e3f9e2a4d1b&pi=x",
+		"https://OPEN.spotify.com/playlist/" + id + "/",
+		"https://open.spotify.com/intl-pt/playlist/" + id,
+		"http://open.spotify.com/playlist/" + id,
+		"open.spotify.com/playlist/" + id,
+	}
+	for _, in := range ok {
+		got, err := parsePlaylistID(in)
+		if err != nil || got != id {
+			t.Errorf("parsePlaylistID(%q) = %q, %v; want %q", in, got, err, id)
+		}
+	}
+	bad := []string{
+		"", "   ", id[:21], id + "A", "37i9dQZF1DXcBWIGoYBM5-", "37i9dQZF1DXcBWIGoYBM5é",
+		"spotify:track:" + id, "spotify:playlist:", "spotify:playlist:" + id + ":x", "spotify:album:x:playlist:" + id,
+		"https://open.spotify.com/track/" + id, "https://open.spotify.com/playlist/", "https://open.spotify.com/playlist/" + id + "/x",
+		"https://evil.example/playlist/" + id, "https://open.spotify.com.evil.example/playlist/" + id,
+		"ftp://open.spotify.com/playlist/" + id, "playlist/" + id,
+	}
+	for _, in := range bad {
+		_, err := parsePlaylistID(in)
+		var ue *cmdutil.UsageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "spotify:playlist:ID URI") {
+			t.Errorf("parsePlaylistID(%q): err = %v, want a usage error naming the accepted forms", in, err)
+		}
+	}
+}
+
+func TestDecodeEntry(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     itemRow
+	}{
+		{"new shape", `{"added_at":"2024-01-02T03:04:05Z","item":{"type":"track","id":"a","name":"N","duration_ms":61000,"artists":[{"name":"X"},{"name":"Y"}]}}`,
+			itemRow{id: "a", name: "N", artists: "X, Y", duration: "1:01", addedAt: "2024-01-02T03:04:05Z"}},
+		{"old shape", `{"added_at":null,"track":{"type":"track","id":"b","name":"O","duration_ms":999,"artists":[]}}`,
+			itemRow{id: "b", name: "O", duration: "0:00"}},
+		{"item preferred", `{"item":{"id":"new","name":"I"},"track":{"id":"old","name":"T"}}`,
+			itemRow{id: "new", name: "I"}},
+		{"null item, track given", `{"item":null,"track":{"id":"old","name":"T"}}`,
+			itemRow{id: "old", name: "T"}},
+		{"both null", `{"added_at":"2024-01-01T00:00:00Z","item":null,"track":null}`,
+			itemRow{addedAt: "2024-01-01T00:00:00Z"}},
+		{"episode", `{"item":{"type":"episode","id":"e","name":"Ep","duration_ms":3723000,"show":{"name":"Show"}}}`,
+			itemRow{id: "e", name: "Ep", artists: "Show", duration: "62:03"}},
+		{"local file", `{"is_local":true,"item":{"type":"track","id":null,"is_local":true,"uri":"spotify:local:a:b:c:1","name":"L","artists":[{"name":"Me","id":null}],"duration_ms":1000}}`,
+			itemRow{name: "L", artists: "Me", duration: "0:01"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decodeEntry([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(itemRow{})); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := decodeEntry([]byte(`{"item":"not an object"}`)); err == nil {
+		t.Error("a string item decoded")
+	}
+}
