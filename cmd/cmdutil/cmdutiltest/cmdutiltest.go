@@ -1,0 +1,209 @@
+// Package cmdutiltest sets up in-process tests of the commands: the fake
+// Spotify, a fresh config directory with the file token store, and a
+// Factory on buffers. Only tests import it.
+package cmdutiltest
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/zalando/go-keyring"
+)
+
+// The fake's apps: a PKCE one (the default) and one with a client secret.
+const (
+	ClientID     = "cmdtestclient00000000000000000a"
+	SecretClient = "cmdtestsecret00000000000000000b"
+	ClientSecret = "s3cr3t-client-secret-value-cmd"
+)
+
+// Scopes are the scopes of a seeded login.
+var Scopes = []string{"user-read-private", "user-read-email", "playlist-read-private", "playlist-read-collaborative"}
+
+// Env is one isolated world. Settings come from the process environment
+// (viper reads SPOTCLI_* there), so Env sets it with t.Setenv: tests that
+// use it cannot run in parallel.
+type Env struct {
+	t    *testing.T
+	Fake *spotifytest.Server
+	Dir  string // SPOTCLI_CONFIG_DIR
+	// Keyring is the Factory's keyring, in memory: the tests use the file
+	// store, and logout, which clears every store, must not reach the OS's.
+	Keyring *Keyring
+}
+
+// New starts the fake with user alice ("Alice Liddell") and the two apps,
+// and points every SPOTCLI_* setting at it; no login is stored.
+func New(t *testing.T) *Env {
+	t.Helper()
+	fake := spotifytest.New(spotifytest.Config{})
+	t.Cleanup(fake.Close)
+	redirects := []string{"http://127.0.0.1/callback"}
+	fake.AddApp(spotifytest.App{ClientID: ClientID, Name: "spotcli test", RedirectURIs: redirects})
+	fake.AddApp(spotifytest.App{ClientID: SecretClient, ClientSecret: ClientSecret, Name: "spotcli test secret", RedirectURIs: redirects})
+	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice Liddell", Email: "alice@example.com", Country: "GB", Product: "premium"})
+	fake.SetCurrentUser("alice")
+	dir := t.TempDir()
+	e := &Env{t: t, Fake: fake, Dir: filepath.Join(dir, "config"), Keyring: &Keyring{}}
+	for k, v := range map[string]string{
+		"HOME":                  filepath.Join(dir, "home"),
+		"XDG_CONFIG_HOME":       filepath.Join(dir, "xdg"),
+		"SPOTCLI_CONFIG_DIR":    e.Dir,
+		"SPOTCLI_ACCOUNTS_URL":  fake.AccountsURL(),
+		"SPOTCLI_API_URL":       fake.APIURL(),
+		"SPOTCLI_CLIENT_ID":     ClientID,
+		"SPOTCLI_CLIENT_SECRET": "",
+		"SPOTCLI_REDIRECT_URI":  "http://127.0.0.1:0/callback",
+		"SPOTCLI_TOKEN_STORE":   "file",
+		"SPOTCLI_ACCESS_TOKEN":  "",
+		"SPOTCLI_REFRESH_TOKEN": "",
+		"SPOTCLI_PROFILE":       "",
+		"SPOTCLI_SCOPES":        "",
+		"SPOTCLI_MAX_WAIT":      "",
+		"SPOTCLI_HTTP_TIMEOUT":  "",
+		"BROWSER":               "",
+		// The Factory's keyring is Env.Keyring, in memory; the store only
+		// asks that a session bus seem to exist.
+		"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/cmdutiltest",
+	} {
+		t.Setenv(k, v)
+	}
+	return e
+}
+
+// Setenv sets a variable for the rest of the test.
+func (e *Env) Setenv(k, v string) { e.t.Setenv(k, v) }
+
+// UseSecretApp makes the app the one with a client secret.
+func (e *Env) UseSecretApp() {
+	e.Setenv("SPOTCLI_CLIENT_ID", SecretClient)
+	e.Setenv("SPOTCLI_CLIENT_SECRET", ClientSecret)
+}
+
+// Run is one command's streams, as a fresh process would have them.
+type Run struct {
+	F        *cmdutil.Factory
+	Out, Err *bytes.Buffer
+}
+
+// Factory is a fresh Factory (the Factory caches settings and credentials
+// for one run) reading stdin from in, on the real clock.
+func (e *Env) Factory(in string) *Run {
+	r := &Run{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}
+	r.F = &cmdutil.Factory{
+		In: strings.NewReader(in), Out: r.Out, Err: r.Err,
+		Build:     cmdutil.BuildInfo{Version: "dev"},
+		Getenv:    os.Getenv,
+		Now:       time.Now,
+		StdoutTTY: func() bool { return false },
+		TermWidth: func() int { return 80 },
+		Keyring:   e.Keyring,
+		OpenBrowser: func(string) error {
+			return errors.New("no browser in this test")
+		},
+	}
+	return r
+}
+
+// TokenPath is the file store's file of a profile.
+func (e *Env) TokenPath(profile string) string {
+	return filepath.Join(e.Dir, "tokens", profile+".json")
+}
+
+// Seed stores a login of alice for profile, made at loginAt, whose access
+// token expires at expires (the fake honours it until then, or for an hour).
+func (e *Env) Seed(profile string, loginAt, expires time.Time) *auth.Record {
+	e.t.Helper()
+	access, refresh := e.Fake.IssueTokens(ClientID, "alice", Scopes, spotifytest.FlowPKCE, loginAt)
+	rec := &auth.Record{
+		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
+		Scopes: Scopes, ClientID: ClientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
+		LoggedInAt: loginAt, UpdatedAt: loginAt,
+	}
+	e.WriteRecord(profile, rec)
+	return rec
+}
+
+// SeedFresh stores a login made a day ago whose access token is good for
+// an hour.
+func (e *Env) SeedFresh(profile string) *auth.Record {
+	now := time.Now()
+	return e.Seed(profile, now.Add(-24*time.Hour), now.Add(time.Hour))
+}
+
+// WriteRecord stores rec for profile in the file store.
+func (e *Env) WriteRecord(profile string, rec *auth.Record) {
+	e.t.Helper()
+	b, err := rec.Encode()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(e.TokenPath(profile)), 0o700); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(e.TokenPath(profile), b, 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// Record reads the file store's record of a profile; nil when none.
+func (e *Env) Record(profile string) *auth.Record {
+	e.t.Helper()
+	b, err := os.ReadFile(e.TokenPath(profile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	rec, err := auth.DecodeRecord(b)
+	if err != nil {
+		e.t.Fatalf("decode stored record: %v", err)
+	}
+	return rec
+}
+
+// Keyring is an in-memory config.KeyringBackend.
+type Keyring struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *Keyring) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[service+"\x00"+user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (k *Keyring) Set(service, user, secret string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]string{}
+	}
+	k.m[service+"\x00"+user] = secret
+	return nil
+}
+
+func (k *Keyring) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.m[service+"\x00"+user]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(k.m, service+"\x00"+user)
+	return nil
+}
