@@ -132,7 +132,11 @@ func TestRunStatusAll(t *testing.T) {
 	}
 
 	// Any profile that is not usable makes the exit code 4.
-	e.WriteRecord("work", func() *auth.Record { rec := e.Record("work"); rec.LoggedInAt = time.Now().Add(-200 * 24 * time.Hour); return rec }())
+	e.WriteRecord("work", func() *auth.Record {
+		rec := e.Record("work")
+		rec.LoggedInAt = time.Now().Add(-200 * 24 * time.Hour)
+		return rec
+	}())
 	err = runStatus(context.Background(), &statusOptions{f: e.Factory("").F, All: true})
 	wantCode(t, err, cmdutil.ExitLogin)
 }
