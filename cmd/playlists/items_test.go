@@ -1,12 +1,16 @@
 package playlists
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
+	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
 func TestParsePlaylistID(t *testing.T) {
@@ -78,5 +82,107 @@ func TestDecodeEntry(t *testing.T) {
 	}
 	if _, err := decodeEntry([]byte(`{"item":"not an object"}`)); err == nil {
 		t.Error("a string item decoded")
+	}
+}
+
+func TestNewPlaylistItemsCmd(t *testing.T) {
+	const id = "37i9dQZF1DXcBWIGoYBM5M"
+	tests := []struct {
+		name    string
+		args    []string
+		wantID  string
+		wantOut string
+		wantErr string
+	}{
+		{name: "an ID", args: []string{id}, wantID: id},
+		{name: "a URL and -o", args: []string{"https://open.spotify.com/playlist/" + id + "?si=x", "-o", "ndjson"}, wantID: id, wantOut: "ndjson"},
+		{name: "--json", args: []string{"spotify:playlist:" + id, "--json"}, wantID: id, wantOut: "json"},
+		{name: "no playlist", args: nil, wantErr: "spotcli playlists items takes one playlist (an ID, a spotify:playlist: URI or an open.spotify.com URL), got 0 arguments"},
+		{name: "two playlists", args: []string{id, id}, wantErr: "got 2 arguments"},
+		{name: "not a playlist", args: []string{"spotify:track:" + id}, wantErr: "is not a playlist"},
+		{name: "--json with -o table", args: []string{id, "--json", "-o", "table"}, wantErr: "--json and -o table contradict each other"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *playlistItemsOptions
+			err := parse(t, newPlaylistItemsCmd(&cmdutil.Factory{}, func(_ context.Context, o *playlistItemsOptions) error { got = o; return nil }), tt.args...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				wantCode(t, err, cmdutil.ExitUsage)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.PlaylistID != tt.wantID || got.Output != tt.wantOut || got.Concurrency != 8 {
+				t.Errorf("options %+v", got)
+			}
+		})
+	}
+}
+
+func TestRunPlaylistItems(t *testing.T) {
+	e := newLibrary(t)
+	const pl = "0TrickyTab000000000001"
+	added := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	e.Fake.AddPlaylistItems(pl,
+		spotifytest.PlaylistItem{Track: &spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never\tGonna", Artists: []string{"Rick", "Astley"}, DurationMS: 213000}, AddedAt: added},
+		spotifytest.PlaylistItem{Track: nil, AddedAt: added},
+		spotifytest.PlaylistItem{Track: &spotifytest.Track{ID: "5Episode00000000000001", Name: "An episode", Show: "The Show", Episode: true, DurationMS: 3723000}, OldShape: true},
+		spotifytest.PlaylistItem{Track: &spotifytest.Track{Name: "My file", Artists: []string{"Me"}, Local: true, DurationMS: 1000}},
+	)
+	want := map[string]string{
+		"tsv": "1\t4uLU6hMCjMI75M1A2tKUQC\tNever\\tGonna\tRick, Astley\t3:33\t2024-01-02T03:04:05Z\n" +
+			"2\t\t\t\t\t2024-01-02T03:04:05Z\n" +
+			"3\t5Episode00000000000001\tAn episode\tThe Show\t62:03\t\n" +
+			"4\t\tMy file\tMe\t0:01\t\n",
+		"table": "#  NAME         ARTISTS       DURATION  ID\n" +
+			"1  Never Gonna  Rick, Astley  3:33      4uLU6hMCjMI75M1A2tKUQC\n" +
+			"2                                       \n" +
+			"3  An episode   The Show      62:03     5Episode00000000000001\n" +
+			"4  My file      Me            0:01      \n",
+	}
+	for format, w := range want {
+		t.Run(format, func(t *testing.T) {
+			r := e.Factory("")
+			if err := runPlaylistItems(context.Background(), &playlistItemsOptions{f: r.F, PlaylistID: pl, ListOptions: cmdutil.ListOptions{Output: format, Concurrency: 8}}); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(w, r.Out.String()); diff != "" {
+				t.Errorf("stdout (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("ndjson keeps Spotify's objects, nulls included", func(t *testing.T) {
+		r := e.Factory("")
+		if err := runPlaylistItems(context.Background(), &playlistItemsOptions{f: r.F, PlaylistID: pl, ListOptions: cmdutil.ListOptions{Output: "ndjson", Concurrency: 8}}); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(r.Out.String(), "\n"), "\n")
+		if len(lines) != 4 || !strings.Contains(lines[1], `"item":null`) || !strings.Contains(lines[2], `"track":{`) || !strings.Contains(lines[3], "spotify:local:") {
+			t.Errorf("ndjson:\n%s", r.Out)
+		}
+	})
+}
+
+// To a development-mode app Spotify answers 403 for a playlist the user
+// neither owns nor collaborates on; the error says why.
+func TestRunPlaylistItemsForbidden(t *testing.T) {
+	e := cmdutiltest.New(t)
+	e.UseDevApp()
+	e.SeedFresh("default")
+	e.Fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
+	e.Fake.AddPlaylists("bob", spotifytest.Playlist{ID: "0BobsOwn00000000000001", Name: "Bob's", OwnerID: "bob", Public: true})
+	e.Fake.GeneratePlaylistItems("0BobsOwn00000000000001", 3)
+	r := e.Factory("")
+	err := runPlaylistItems(context.Background(), &playlistItemsOptions{f: r.F, PlaylistID: "0BobsOwn00000000000001", ListOptions: cmdutil.ListOptions{Concurrency: 8}})
+	wantCode(t, err, cmdutil.ExitError)
+	if !strings.Contains(err.Error(), "403") || !strings.Contains(err.Error(), "hint: Spotify only returns the items of playlists the user owns or collaborates on") {
+		t.Errorf("err = %v", err)
+	}
+	if r.Out.Len() != 0 {
+		t.Errorf("stdout %q", r.Out)
 	}
 }

@@ -19,11 +19,13 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
-// The fake's apps: a PKCE one (the default) and one with a client secret.
+// The fake's apps: a PKCE one (the default), one with a client secret, and
+// one in development mode (Spotify's February 2026 rules).
 const (
 	ClientID     = "cmdtestclient00000000000000000a"
 	SecretClient = "cmdtestsecret00000000000000000b"
 	ClientSecret = "s3cr3t-client-secret-value-cmd"
+	DevClient    = "cmdtestdevmode0000000000000000c"
 )
 
 // Scopes are the scopes of a seeded login.
@@ -39,6 +41,8 @@ type Env struct {
 	// Keyring is the Factory's keyring, in memory: the tests use the file
 	// store, and logout, which clears every store, must not reach the OS's.
 	Keyring *Keyring
+
+	clientID string // the app of seeded logins
 }
 
 // New starts the fake with user alice ("Alice Liddell") and the two apps,
@@ -50,10 +54,11 @@ func New(t *testing.T) *Env {
 	redirects := []string{"http://127.0.0.1/callback"}
 	fake.AddApp(spotifytest.App{ClientID: ClientID, Name: "spotcli test", RedirectURIs: redirects})
 	fake.AddApp(spotifytest.App{ClientID: SecretClient, ClientSecret: ClientSecret, Name: "spotcli test secret", RedirectURIs: redirects})
+	fake.AddApp(spotifytest.App{ClientID: DevClient, Name: "spotcli test dev", RedirectURIs: redirects, DevMode: true})
 	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice Liddell", Email: "alice@example.com", Country: "GB", Product: "premium"})
 	fake.SetCurrentUser("alice")
 	dir := t.TempDir()
-	e := &Env{t: t, Fake: fake, Dir: filepath.Join(dir, "config"), Keyring: &Keyring{}}
+	e := &Env{t: t, Fake: fake, Dir: filepath.Join(dir, "config"), Keyring: &Keyring{}, clientID: ClientID}
 	for k, v := range map[string]string{
 		"HOME":                  filepath.Join(dir, "home"),
 		"XDG_CONFIG_HOME":       filepath.Join(dir, "xdg"),
@@ -87,6 +92,13 @@ func (e *Env) Setenv(k, v string) { e.t.Setenv(k, v) }
 func (e *Env) UseSecretApp() {
 	e.Setenv("SPOTCLI_CLIENT_ID", SecretClient)
 	e.Setenv("SPOTCLI_CLIENT_SECRET", ClientSecret)
+}
+
+// UseDevApp makes the app, and that of later seeded logins, the one in
+// development mode.
+func (e *Env) UseDevApp() {
+	e.Setenv("SPOTCLI_CLIENT_ID", DevClient)
+	e.clientID = DevClient
 }
 
 // Run is one command's streams, as a fresh process would have them.
@@ -123,10 +135,10 @@ func (e *Env) TokenPath(profile string) string {
 // token expires at expires (the fake honours it until then, or for an hour).
 func (e *Env) Seed(profile string, loginAt, expires time.Time) *auth.Record {
 	e.t.Helper()
-	access, refresh := e.Fake.IssueTokens(ClientID, "alice", Scopes, spotifytest.FlowPKCE, loginAt)
+	access, refresh := e.Fake.IssueTokens(e.clientID, "alice", Scopes, spotifytest.FlowPKCE, loginAt)
 	rec := &auth.Record{
 		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
-		Scopes: Scopes, ClientID: ClientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
+		Scopes: Scopes, ClientID: e.clientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
 		LoggedInAt: loginAt, UpdatedAt: loginAt,
 	}
 	e.WriteRecord(profile, rec)
