@@ -104,15 +104,15 @@ func TestWriteTSV(t *testing.T) {
 
 func TestCellWidth(t *testing.T) {
 	for s, want := range map[string]int{
-		"":              0,
-		"abc":           3,
-		"日本語":           6,
-		"🚗🎶":            4,
-		"❤️":            2, // a text symbol with the emoji variation selector
-		"e\u0301":       1, // a combining accent
-		"a\u200fb":      2, // an invisible direction mark
-		"한국어":           6,
-		"ｆｕｌｌ":          8,
+		"":             0,
+		"abc":          3,
+		"日本語":          6,
+		"🚗🎶":           4,
+		"❤️":           2, // a text symbol with the emoji variation selector
+		"e\u0301":      1, // a combining accent
+		"a\u200fb":     2, // an invisible direction mark
+		"한국어":          6,
+		"ｆｕｌｌ":         8,
 		"Road trip 🚗🎶": 14,
 	} {
 		if got := cellWidth(s); got != want {
