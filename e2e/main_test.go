@@ -29,6 +29,8 @@ func TestMain(m *testing.M) {
 		"fakebrowser":    fakeBrowserMain,
 		"chromebrowser":  chromeBrowserMain,
 		"hangingsecrets": hangingSecretsMain,
+		"pasting-user":   pastingUserMain,
+		"exits":          exitsMain,
 	})
 }
 
