@@ -39,7 +39,11 @@ expires within a minute. Made for:
 
 func runToken(ctx context.Context, o *tokenOptions) error {
 	if o.App {
-		rec, err := o.f.AppToken(ctx, "")
+		src, err := o.f.AppCredentials()
+		if err != nil {
+			return err
+		}
+		rec, err := src.Token(ctx)
 		if err != nil {
 			return err
 		}

@@ -297,7 +297,7 @@ func (s *Source) refresh(ctx context.Context, stale string, force bool) (*Record
 	// Once the request is out, Spotify may rotate the refresh token, and a
 	// save that fails then loses the login: make sure it can succeed first.
 	if err := s.checkSave(cur); err != nil {
-		return nil, fmt.Errorf("refresh not sent, so the stored login is unchanged: %w", err)
+		return nil, fmt.Errorf("refresh not sent, so the refresh token was not used and still works: %w", err)
 	}
 	// An interrupt must not drop Spotify's answer either: the refresh gets
 	// RefreshGrace to finish and be saved after a Ctrl-C.
