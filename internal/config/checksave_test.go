@@ -44,9 +44,17 @@ func TestFileStoreCheckSave(t *testing.T) {
 	if names := dirNames(t, ok.Dir); len(names) != 0 {
 		t.Errorf("probe left %v behind", names)
 	}
+	// A missing directory is created, as Save would.
+	missing := &config.FileStore{Dir: filepath.Join(t.TempDir(), "tokens")}
+	if err := missing.CheckSave("work"); err != nil {
+		t.Errorf("missing directory: %v", err)
+	}
+	if m := mode(t, missing.Dir); m != 0o700 {
+		t.Errorf("created directory mode %04o, want 0700", m)
+	}
 	for name, dir := range map[string]string{
-		"unwritable directory": unwritableDir(t),
-		"missing directory":    filepath.Join(t.TempDir(), "gone"),
+		"unwritable directory":              unwritableDir(t),
+		"directory under an unwritable one": filepath.Join(unwritableDir(t), "tokens"),
 	} {
 		st := &config.FileStore{Dir: dir}
 		err := st.CheckSave("work")
@@ -58,7 +66,7 @@ func TestFileStoreCheckSave(t *testing.T) {
 			t.Errorf("%s: error %q does not name %s", name, err, dir)
 		}
 		// The save it predicts fails too.
-		if err := st.Save("work", testRecord(t0)); err == nil && name != "missing directory" {
+		if err := st.Save("work", testRecord(t0)); err == nil {
 			t.Errorf("%s: Save succeeded where CheckSave failed", name)
 		}
 	}

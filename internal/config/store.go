@@ -79,6 +79,10 @@ func (s *FileStore) Save(profile string, rec *auth.Record) error {
 // read-only, not full, no file size limit in the way), so that a refresh
 // is not sent when its answer could not be kept.
 func (s *FileStore) CheckSave(string) error {
+	// Save creates the directory; so does the check (a first login).
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", s.Dir, err)
+	}
 	return auth.ProbeDir(s.Dir, auth.MaxRecordSize)
 }
 
