@@ -20,7 +20,7 @@ func NewLogoutCmd(f *cmdutil.Factory, runF func(context.Context, *logoutOptions)
 	return &cobra.Command{
 		Use:   "logout",
 		Short: "Remove the profile's stored login from every store",
-		Long:  "Remove the active profile's stored login from the keyring and the file store. Succeeds also when nothing was stored.",
+		Long:  "Remove the active profile's stored login, and its cached app-only token (token --app), from the keyring and the file store. Waits for a refresh under way in another spotcli process, so that it cannot write the login back. Succeeds also when nothing was stored.",
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
