@@ -223,6 +223,25 @@ func TestSourceStoreChangedDuringRefresh(t *testing.T) {
 	}
 }
 
+// TestSourceSavesWhenRecheckFails: the check before saving stops the save
+// only on proof that the login changed; a read that fails there does not
+// lose the rotated token.
+func TestSourceSavesWhenRecheckFails(t *testing.T) {
+	const profile = "default"
+	clock := func() time.Time { return t0 }
+	store := newMemStore(t, profile, storedRecord("BQstored", t0.Add(-time.Minute)))
+	store.failFrom = 3 // the first read, the one under the lock, then the check
+	ref := &fakeRefresher{now: clock}
+	var lk mutexLocker
+	src := &auth.Source{Store: store, Profile: profile, Grant: ref.Refresh, Lock: lk.lock, Now: clock}
+	if _, err := src.Token(context.Background()); err != nil {
+		t.Fatalf("Token: %v", err)
+	}
+	if got := store.stored(t, profile); got.RefreshToken != "AQrotated-1" {
+		t.Errorf("stored refresh token %q, want the rotated one", got.RefreshToken)
+	}
+}
+
 // TestSourceSaveUnderLock: Save (a login) waits for a refresh under way and
 // then wins; a refresh that finds the record replaced uses the new one.
 func TestSourceSaveUnderLock(t *testing.T) {

@@ -361,14 +361,14 @@ func (s *Source) save(cur, next *Record) error {
 		}
 		return nil
 	}
+	// Only proof of a change stops the save: a read that fails now (it
+	// worked under this lock a moment ago) must not lose a rotated token.
 	now, err := s.Store.Load(s.Profile)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		s.cur = nil
 		return &LoginNeededError{Reason: fmt.Sprintf("the login of profile %q was removed (spotcli logout) while it was being refreshed, and stays removed", s.Profile)}
-	case err != nil:
-		return fmt.Errorf("save refreshed token for profile %q: %w (the stored refresh token may no longer work: if so, run spotcli login)", s.Profile, err)
-	case !now.SameLogin(cur):
+	case err == nil && !now.SameLogin(cur):
 		s.cur = now
 		return fmt.Errorf("the login of profile %q was replaced (spotcli login) while it was being refreshed; the new login was kept: run the command again", s.Profile)
 	}

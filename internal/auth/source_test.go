@@ -23,6 +23,8 @@ type memStore struct {
 	loads   int
 	saveErr error
 	loadErr error
+	// failFrom makes the failFrom-th Load and every later one fail.
+	failFrom int
 }
 
 func newMemStore(t *testing.T, profile string, rec *auth.Record) *memStore {
@@ -42,6 +44,9 @@ func (s *memStore) Load(profile string) (*auth.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.loads++
+	if s.failFrom > 0 && s.loads >= s.failFrom {
+		return nil, errors.New("keyring: no answer")
+	}
 	if s.loadErr != nil {
 		return nil, s.loadErr
 	}
