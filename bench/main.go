@@ -320,10 +320,10 @@ func storeRows(row func(what, value, note string), latency time.Duration, n int)
 	fileReads, krReads, oldFileReads, oldKrReads := reads[0], reads[1], reads[2], reads[3]
 	pages := (n + 49) / 50
 	what := fmt.Sprintf("paging %d playlists (%d pages, concurrency 8, in-process, no network latency, median of %d)", n, pages, runs)
-	row(what+", file store", fmtDur(fileT), fmt.Sprintf("%d store reads", fileReads))
-	row(what+", keyring store (5 ms a call)", fmtDur(krT), fmt.Sprintf("%d store reads; **%.2fx** the file store", krReads, float64(krT)/float64(fileT)))
-	row("same, reading the store for every request (before issue 12), file store", fmtDur(oldFileT), fmt.Sprintf("%d store reads", oldFileReads))
-	row("same, reading the store for every request (before issue 12), keyring store", fmtDur(oldKrT), fmt.Sprintf("%d store reads; %.2fx the file store", oldKrReads, float64(oldKrT)/float64(oldFileT)))
+	row(what+", file store", fmtDur(fileT), fmt.Sprintf("store reads: %d", fileReads))
+	row(what+", keyring store (5 ms a call)", fmtDur(krT), fmt.Sprintf("store reads: %d; **%.2fx** the file store", krReads, float64(krT)/float64(fileT)))
+	row("same, reading the store for every request (before issue 12), file store", fmtDur(oldFileT), fmt.Sprintf("store reads: %d", oldFileReads))
+	row("same, reading the store for every request (before issue 12), keyring store", fmtDur(oldKrT), fmt.Sprintf("store reads: %d; %.2fx the file store", oldKrReads, float64(oldKrT)/float64(oldFileT)))
 	return nil
 }
 
