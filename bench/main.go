@@ -14,6 +14,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -25,11 +26,15 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/config"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/zalando/go-keyring"
 )
 
 const clientID = "benchclient000000000000000000000"
@@ -108,6 +113,13 @@ func run(out io.Writer, latency time.Duration, n, big, runs int) error {
 			fmt.Sprintf("%d requests, peak RSS %.1f MB, bound %s (%.2fx of it)", st.APIRequests["/v1/me/playlists"], m.rssMB, bound.Round(time.Millisecond), float64(m.wall)/float64(bound)))
 	}
 
+	// The token store's cost while paging: in-process, so that the keyring
+	// is a fake backend with an injected latency per call, and without
+	// network latency, where the store's cost shows most.
+	if err := storeRows(row, 0, n); err != nil {
+		return err
+	}
+
 	// 20% of requests answered 429 with Retry-After: 1.
 	if err := e.start(latency, n); err != nil {
 		return err
@@ -156,6 +168,162 @@ func run(out io.Writer, latency time.Duration, n, big, runs int) error {
 	row("spotcli token (valid stored token, file store)", fmt.Sprintf("median %s", fmtDur(tok)), fmt.Sprintf("%d runs; %.2fx Go hello world", runs, float64(tok)/float64(helloMed)))
 	row("Go hello world", fmt.Sprintf("median %s", fmtDur(helloMed)), fmt.Sprintf("%d runs", runs))
 	row("spotcli --version", fmt.Sprintf("median %s", fmtDur(ver)), fmt.Sprintf("%d runs; %.2fx Go hello world", runs, float64(ver)/float64(helloMed)))
+	return nil
+}
+
+// slowKeyring is a keyring backend that answers one call at a time (as one
+// D-Bus connection to the Secret Service does) after a delay.
+type slowKeyring struct {
+	delay time.Duration
+	mu    sync.Mutex
+	calls int
+	data  map[string]string
+}
+
+func (k *slowKeyring) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	time.Sleep(k.delay)
+	k.calls++
+	s, ok := k.data[service+"/"+user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return s, nil
+}
+
+func (k *slowKeyring) Set(service, user, secret string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	time.Sleep(k.delay)
+	k.calls++
+	k.data[service+"/"+user] = secret
+	return nil
+}
+
+func (k *slowKeyring) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	time.Sleep(k.delay)
+	k.calls++
+	delete(k.data, service+"/"+user)
+	return nil
+}
+
+// countingStore counts a store's reads.
+type countingStore struct {
+	auth.Store
+	mu    sync.Mutex
+	loads int
+}
+
+func (s *countingStore) Load(profile string) (*auth.Record, error) {
+	s.mu.Lock()
+	s.loads++
+	s.mu.Unlock()
+	return s.Store.Load(profile)
+}
+
+// perRequest reads the store for every request, as spotcli did before the
+// token source kept the token in memory: the "before" row.
+type perRequest struct {
+	store auth.Store
+}
+
+func (p perRequest) AccessToken(context.Context) (string, error) {
+	rec, err := p.store.Load("default")
+	if err != nil {
+		return "", err
+	}
+	return rec.AccessToken, nil
+}
+
+func (p perRequest) Renew(context.Context, string) (string, bool, error) { return "", false, nil }
+
+// storeRows pages n playlists in-process at concurrency 8 with the login in
+// the file store and in a keyring whose calls take 5 ms, median of 5 runs.
+func storeRows(row func(what, value, note string), latency time.Duration, n int) error {
+	const keyringDelay = 5 * time.Millisecond
+	const runs = 11
+	fake := spotifytest.New(spotifytest.Config{Latency: latency})
+	defer fake.Close()
+	fake.AddApp(spotifytest.App{ClientID: clientID, Name: "bench", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	fake.AddUser(spotifytest.User{ID: "bench", DisplayName: "Bench"})
+	fake.GeneratePlaylists("bench", n)
+	scopes := []string{"user-read-private", "playlist-read-private", "playlist-read-collaborative"}
+	now := time.Now()
+	access, refresh := fake.IssueTokens(clientID, "bench", scopes, spotifytest.FlowPKCE, now)
+	rec := &auth.Record{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: now.Add(time.Hour),
+		Scopes: scopes, ClientID: clientID, Flow: auth.FlowPKCE, UserID: "bench", LoggedInAt: now, UpdatedAt: now}
+	dir, err := os.MkdirTemp("", "spotcli-bench-store-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	file := &config.FileStore{Dir: filepath.Join(dir, "tokens")}
+	kr := &config.KeyringStore{Backend: &slowKeyring{delay: keyringDelay, data: map[string]string{}}, Service: "spotcli"}
+	for _, st := range []auth.Store{file, kr} {
+		if err := st.Save("default", rec); err != nil {
+			return err
+		}
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 16
+	hc := &http.Client{Transport: tr, Timeout: time.Minute}
+	page := func(tokens api.TokenSource) (time.Duration, error) {
+		c := &api.Client{BaseURL: fake.APIURL(), HTTP: hc, Tokens: tokens}
+		start := time.Now()
+		got := 0
+		err := c.Paginate(context.Background(), "me/playlists", api.PageOptions{Concurrency: 8}, func(items []json.RawMessage) error {
+			got += len(items)
+			return nil
+		})
+		if err == nil && got != n {
+			err = fmt.Errorf("%d playlists, want %d", got, n)
+		}
+		return time.Since(start), err
+	}
+	// The four setups take turns, run after run, so that the machine's
+	// other load spreads evenly over them.
+	source := func(st auth.Store) func() (api.TokenSource, *countingStore) {
+		return func() (api.TokenSource, *countingStore) {
+			cs := &countingStore{Store: st}
+			return &auth.Source{Store: cs, Profile: "default"}, cs
+		}
+	}
+	before := func(st auth.Store) func() (api.TokenSource, *countingStore) {
+		return func() (api.TokenSource, *countingStore) {
+			cs := &countingStore{Store: st}
+			return perRequest{cs}, cs
+		}
+	}
+	setups := []func() (api.TokenSource, *countingStore){source(file), source(kr), before(file), before(kr)}
+	times := make([][]time.Duration, len(setups))
+	reads := make([]int, len(setups))
+	for range runs {
+		for i, newTokens := range setups {
+			tokens, cs := newTokens()
+			d, err := page(tokens)
+			if err != nil {
+				return err
+			}
+			times[i] = append(times[i], d)
+			reads[i] = cs.loads
+		}
+	}
+	med := make([]time.Duration, len(setups))
+	for i, ts := range times {
+		sort.Slice(ts, func(a, b int) bool { return ts[a] < ts[b] })
+		med[i] = ts[len(ts)/2]
+	}
+	fileT, krT, oldFileT, oldKrT := med[0], med[1], med[2], med[3]
+	fileReads, krReads, oldFileReads, oldKrReads := reads[0], reads[1], reads[2], reads[3]
+	pages := (n + 49) / 50
+	what := fmt.Sprintf("paging %d playlists (%d pages, concurrency 8, in-process, no network latency, median of %d)", n, pages, runs)
+	row(what+", file store", fmtDur(fileT), fmt.Sprintf("store reads: %d", fileReads))
+	row(what+", keyring store (5 ms a call)", fmtDur(krT), fmt.Sprintf("store reads: %d; **%.2fx** the file store", krReads, float64(krT)/float64(fileT)))
+	row("same, reading the store for every request (before issue 12), file store", fmtDur(oldFileT), fmt.Sprintf("store reads: %d", oldFileReads))
+	row("same, reading the store for every request (before issue 12), keyring store", fmtDur(oldKrT), fmt.Sprintf("store reads: %d; %.2fx the file store", oldKrReads, float64(oldKrT)/float64(oldFileT)))
 	return nil
 }
 

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -91,10 +93,21 @@ func TestEnvRotationSavesRefreshToken(t *testing.T) {
 
 	_, refresh2 := h.fake.IssueTokens(testClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
 	h.env["SPOTCLI_REFRESH_TOKEN"] = refresh2
-	save := filepath.Join(h.dir, "ci", "new-refresh-token")
+	// A directory like /tmp or $RUNNER_TEMP: spotcli leaves its mode alone.
+	ci := filepath.Join(h.dir, "ci")
+	if err := os.Mkdir(ci, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(ci, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	save := filepath.Join(ci, "new-refresh-token")
 	r = h.mustRun(0, "", "token", "--save-refresh-token", save)
 	if !strings.Contains(r.stderr, save) {
 		t.Errorf("%s", r)
+	}
+	if fi, _ := os.Stat(ci); fi.Mode() != os.ModeDir|os.ModeSticky|0o777 {
+		t.Errorf("the directory of --save-refresh-token is now %v, want drwxrwxrwt as it was", fi.Mode())
 	}
 	b, err := os.ReadFile(save)
 	if err != nil {
@@ -110,6 +123,36 @@ func TestEnvRotationSavesRefreshToken(t *testing.T) {
 	// The old one is dead, the saved one works.
 	h.mustRun(4, "", "token")
 	h.env["SPOTCLI_REFRESH_TOKEN"] = newRT
+	h.mustRun(0, "", "token")
+}
+
+// TestSaveRefreshTokenCannotBeWritten: when the --save-refresh-token file
+// cannot be written, spotcli says so and exits 1 before sending the
+// refresh, so the refresh token in SPOTCLI_REFRESH_TOKEN still works (issue
+// 13, items 1 and 3). Before, the missing directory was created 0700, and a
+// failed write was a warning after Spotify had rotated the token, exit 0.
+func TestSaveRefreshTokenCannotBeWritten(t *testing.T) {
+	h := newHarness(t)
+	h.fake.SetRotation(true)
+	_, refresh := h.fake.IssueTokens(testClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
+	h.env["SPOTCLI_REFRESH_TOKEN"] = refresh
+	save := filepath.Join(h.dir, "missing", "new-refresh-token")
+	r := h.mustRun(1, "", "token", "--save-refresh-token", save)
+	for _, want := range []string{"refresh not sent", "still works", filepath.Dir(save)} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say %q: %s", want, r)
+		}
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout %q, want nothing", r.stdout)
+	}
+	if _, err := os.Stat(filepath.Dir(save)); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("the missing directory was created")
+	}
+	if got := h.fake.Stats().Refreshes; got != 0 {
+		t.Errorf("%d refreshes sent, want 0", got)
+	}
+	// The refresh token was not used: it still works.
 	h.mustRun(0, "", "token")
 }
 

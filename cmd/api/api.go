@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type apiOptions struct {
@@ -129,15 +130,19 @@ func runAPI(ctx context.Context, o *apiOptions) error {
 	if err != nil {
 		return err
 	}
-	var tokens api.TokenSource = appTokens{f}
-	if !o.App {
-		cr, err := f.Credentials()
-		if err != nil {
-			return err
+	var tokens *auth.Source
+	if o.App {
+		tokens, err = f.AppCredentials()
+	} else {
+		tokens, err = f.Credentials()
+		if tokens != nil {
+			// Any token the run has: an app-only one stored as the login
+			// can still read the catalog.
+			tokens.AppOnlyOK = true
 		}
-		// Any token the run has: an app-only one stored as the login can
-		// still read the catalog.
-		tokens = &cmdutil.SourceTokens{Creds: cr}
+	}
+	if err != nil {
+		return err
 	}
 	client, err := f.APIClient(tokens)
 	if err != nil {
@@ -211,24 +216,4 @@ func writeHead(w io.Writer, resp *api.Response) {
 	}
 	b.WriteByte('\n')
 	_, _ = io.WriteString(w, b.String())
-}
-
-// appTokens is an app-only token (Client Credentials) as an api.TokenSource.
-type appTokens struct{ f *cmdutil.Factory }
-
-func (t appTokens) AccessToken(ctx context.Context) (string, error) {
-	rec, err := t.f.AppToken(ctx, "")
-	if err != nil {
-		return "", err
-	}
-	return rec.AccessToken, nil
-}
-
-// Renew replaces a cached app-only token that Spotify refused.
-func (t appTokens) Renew(ctx context.Context, refused string) (string, bool, error) {
-	rec, err := t.f.AppToken(ctx, refused)
-	if err != nil {
-		return "", false, err
-	}
-	return rec.AccessToken, true, nil
 }

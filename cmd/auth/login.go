@@ -65,7 +65,7 @@ from a token obtained elsewhere.`,
 
 func runLogin(ctx context.Context, o *loginOptions) error {
 	f := o.f
-	if k := cmdutil.EnvCredentials(f.Getenv); k != "" {
+	if k := auth.EnvCredentials(f.Getenv); k != "" {
 		return fmt.Errorf("%s is set, and credentials from the environment take precedence over a stored login: unset it first (unset %s)", k, k)
 	}
 	s, err := f.Settings()
@@ -91,7 +91,7 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := f.Store()
+	r, err := f.Resolver()
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,13 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 		return err
 	}
 
-	client, err := f.APIClient(cmdutil.StaticTokens(rec.AccessToken))
+	// The new login's tokens, refreshed in memory like any other if the
+	// first access token is already expired or refused.
+	src, err := r.ForLogin(rec)
+	if err != nil {
+		return err
+	}
+	client, err := f.APIClient(src)
 	if err != nil {
 		return err
 	}
@@ -125,8 +131,13 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if err != nil {
 		return fmt.Errorf("logged in, but reading the user failed, so nothing was stored: %w", err)
 	}
+	if rec, err = src.Record(); err != nil {
+		return err
+	}
 	rec.UserID, rec.UserName = me.ID, me.DisplayName
-	if err := store.Save(s.Profile, rec); err != nil {
+	// Under the profile's lock: a refresh of the old login under way in
+	// another process finishes first and then finds this one.
+	if err := src.Save(ctx, rec); err != nil {
 		return fmt.Errorf("store the login: %w", err)
 	}
 	// A keyring cannot be listed: the index lets status --all and completion
@@ -138,7 +149,7 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if name == "" {
 		name = me.ID
 	}
-	fmt.Fprintf(f.Err, "Logged in as %s (%s); token stored in %s\n", name, me.ID, store.Location(s.Profile))
+	fmt.Fprintf(f.Err, "Logged in as %s (%s); token stored in %s\n", name, me.ID, src.Location())
 	return nil
 }
 

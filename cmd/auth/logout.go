@@ -3,9 +3,12 @@ package authcmd
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/config"
 )
 
 type logoutOptions struct {
@@ -17,7 +20,7 @@ func NewLogoutCmd(f *cmdutil.Factory, runF func(context.Context, *logoutOptions)
 	return &cobra.Command{
 		Use:   "logout",
 		Short: "Remove the profile's stored login from every store",
-		Long:  "Remove the active profile's stored login from the keyring and the file store. Succeeds also when nothing was stored.",
+		Long:  "Remove the active profile's stored login, and its cached app-only token (token --app), from the keyring and the file store. Waits for a refresh under way in another spotcli process, so that it cannot write the login back. Succeeds also when nothing was stored.",
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -28,15 +31,28 @@ func NewLogoutCmd(f *cmdutil.Factory, runF func(context.Context, *logoutOptions)
 	}
 }
 
-func runLogout(_ context.Context, o *logoutOptions) error {
+func runLogout(ctx context.Context, o *logoutOptions) error {
 	s, err := o.f.Settings()
 	if err != nil {
 		return err
 	}
+	// Under the profile's lock: a refresh under way finishes first, and the
+	// login it saved is then removed too; a later one finds nothing.
+	unlock, err := config.FileLock(s.LockPath())(ctx)
+	if err != nil {
+		return fmt.Errorf("log out of profile %q: %w", s.Profile, err)
+	}
+	defer unlock()
 	store := s.EveryStore(o.f.Getenv, o.f.Err, o.f.Keyring)
 	removed, err := store.Delete(s.Profile)
 	if err != nil {
 		return fmt.Errorf("remove the stored login of profile %q: %w", s.Profile, err)
+	}
+	// The app-only token cache (token --app, api --app) goes too. The
+	// keyring's unavailability was warned about with the login.
+	app := s.EveryStore(o.f.Getenv, io.Discard, o.f.Keyring)
+	if _, err := app.Delete(auth.AppProfile(s.Profile)); err != nil {
+		return fmt.Errorf("remove the app-only token of profile %q: %w", s.Profile, err)
 	}
 	if err := s.NoteProfile(s.Profile, false); err != nil {
 		cmdutil.Warn(o.f.Err, "could not remove profile %q from the profile index: %v", s.Profile, err)

@@ -89,11 +89,18 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 	}
 	list = append(list, statusOf(f, active, s.Profile, true))
 	if o.All && active.Env == "" {
+		r, err := f.Resolver()
+		if err != nil {
+			return err
+		}
 		for _, p := range s.KnownProfiles() {
 			if p == s.Profile {
 				continue
 			}
-			st := active.ForProfile(p)
+			st, err := r.Stored(p)
+			if err != nil {
+				return err
+			}
 			ps := statusOf(f, st, p, false)
 			if ps.rec == nil && ps.code == cmdutil.ExitLogin {
 				continue // listed in the config file, never logged in
@@ -135,7 +142,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 }
 
 // statusOf reads a profile's login without touching the network.
-func statusOf(f *cmdutil.Factory, cr *cmdutil.Credentials, profile string, active bool) *profileStatus {
+func statusOf(f *cmdutil.Factory, cr *auth.Source, profile string, active bool) *profileStatus {
 	ps := &profileStatus{Profile: profile, Active: active, Scopes: []string{}, env: cr.Env}
 	rec, err := cr.Record()
 	ps.Source = cr.Location()
@@ -154,7 +161,7 @@ func statusOf(f *cmdutil.Factory, cr *cmdutil.Credentials, profile string, activ
 	if rec.Scopes != nil {
 		ps.Scopes = rec.Scopes
 	}
-	if cr.Env != "SPOTCLI_ACCESS_TOKEN" && !rec.ExpiresAt.IsZero() {
+	if cr.Env != auth.EnvAccessToken && !rec.ExpiresAt.IsZero() {
 		t := rec.ExpiresAt.UTC()
 		ps.AccessTokenExpiresAt = &t
 		ps.AccessTokenExpired = !now.Before(t)
@@ -162,9 +169,9 @@ func statusOf(f *cmdutil.Factory, cr *cmdutil.Credentials, profile string, activ
 	if !rec.LoggedInAt.IsZero() && rec.RefreshToken != "" {
 		li, ex := rec.LoggedInAt.UTC(), rec.RefreshExpiresAt().UTC()
 		ps.LoggedInAt, ps.RefreshTokenExpiresAt = &li, &ex
-		left := cmdutil.DaysLeft(ex.Sub(now))
+		left := auth.DaysLeft(ex.Sub(now))
 		ps.RefreshTokenDaysLeft = &left
-		if d := ex.Sub(now); d > 0 && d < cmdutil.RefreshWarnDays*24*time.Hour {
+		if d := ex.Sub(now); d > 0 && d < auth.RefreshWarnDays*24*time.Hour {
 			ps.Warning = fmt.Sprintf("refresh token expires in %d days: run spotcli login to renew", left)
 		}
 		if !now.Before(ex) {
@@ -177,13 +184,13 @@ func statusOf(f *cmdutil.Factory, cr *cmdutil.Credentials, profile string, activ
 }
 
 // checkStatus proves the active credentials with a call to /v1/me.
-func checkStatus(ctx context.Context, f *cmdutil.Factory, cr *cmdutil.Credentials, ps *profileStatus) {
+func checkStatus(ctx context.Context, f *cmdutil.Factory, cr *auth.Source, ps *profileStatus) {
 	if !ps.Usable {
 		return
 	}
 	ok := false
 	ps.Checked = &ok
-	client, err := f.APIClient(&cmdutil.SourceTokens{Creds: cr, NeedUser: true})
+	client, err := f.APIClient(cr)
 	if err == nil {
 		var me *api.User
 		if me, err = client.Me(ctx); err == nil {
@@ -229,8 +236,8 @@ func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 			left := ps.RefreshTokenExpiresAt.Sub(now)
 			desc := fmt.Sprintf("logged in %s (%s ago); expires about %s", ps.LoggedInAt.Local().Format(time.DateOnly), days(age), ps.RefreshTokenExpiresAt.Local().Format(time.DateOnly))
 			if left > 0 {
-				desc += fmt.Sprintf(" (in %d days)", cmdutil.DaysLeft(left))
-				if left < cmdutil.RefreshWarnDays*24*time.Hour {
+				desc += fmt.Sprintf(" (in %d days)", auth.DaysLeft(left))
+				if left < auth.RefreshWarnDays*24*time.Hour {
 					desc += ": run spotcli login to renew"
 				}
 			}

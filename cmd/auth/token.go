@@ -20,7 +20,8 @@ func NewTokenCmd(f *cmdutil.Factory, runF func(context.Context, *tokenOptions) e
 		Use:   "token",
 		Short: "Print a valid access token",
 		Long: `Print a valid access token and a newline on stdout, refreshing it first when it
-expires within a minute. Made for:
+expires within a minute (or within a quarter of its lifetime, when Spotify issued
+it for less than four minutes). Made for:
 
   curl -H "Authorization: Bearer $(spotcli token)" https://api.spotify.com/v1/me`,
 		Args: cmdutil.NoArgs,
@@ -39,7 +40,11 @@ expires within a minute. Made for:
 
 func runToken(ctx context.Context, o *tokenOptions) error {
 	if o.App {
-		rec, err := o.f.AppToken(ctx, "")
+		src, err := o.f.AppCredentials()
+		if err != nil {
+			return err
+		}
+		rec, err := src.Token(ctx)
 		if err != nil {
 			return err
 		}

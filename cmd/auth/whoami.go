@@ -78,7 +78,7 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 
 // expiry describes when an access token expires.
 func expiry(rec *auth.Record, env string, now time.Time) string {
-	if env == "SPOTCLI_ACCESS_TOKEN" {
+	if env == auth.EnvAccessToken {
 		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
 	}
 	d := rec.ExpiresAt.Sub(now).Round(time.Second)

@@ -30,8 +30,9 @@ const ExitCodesHelp = `Exit codes:
   130  interrupted (Ctrl-C)`
 
 // UsageError is a bad command line: exit code 2. It is the one usage-error
-// type of the commands; internal/config's UsageError (a bad setting) maps to
-// the same code.
+// type of the commands; internal/config's UsageError (a bad setting) and
+// internal/auth's SettingError (a setting the credentials need) map to the
+// same code.
 type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
@@ -54,6 +55,7 @@ func ExitCode(ctx context.Context, err error) int {
 		se  *SilentExit
 		ue  *UsageError
 		cue *config.UsageError
+		ase *auth.SettingError
 		ln  *auth.LoginNeededError
 	)
 	switch {
@@ -67,7 +69,7 @@ func ExitCode(ctx context.Context, err error) int {
 	case ctx.Err() != nil:
 		// Interrupted: whatever failed, it failed because of the interrupt.
 		return ExitInterrupted
-	case errors.As(err, &ue), errors.As(err, &cue), isCobraUsage(err):
+	case errors.As(err, &ue), errors.As(err, &cue), errors.As(err, &ase), isCobraUsage(err):
 		return ExitUsage
 	case errors.As(err, &ln):
 		return ExitLogin

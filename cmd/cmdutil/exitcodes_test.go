@@ -35,6 +35,8 @@ func TestExitCode(t *testing.T) {
 		{"our usage error, wrapped", live, fmt.Errorf("parse: %w", UsageErrorf("bad")), ExitUsage},
 		{"a bad setting (internal/config)", live, &config.UsageError{Msg: "unknown token_store"}, ExitUsage},
 		{"a bad setting, wrapped", live, fmt.Errorf("settings: %w", &config.UsageError{Msg: "x"}), ExitUsage},
+		{"a setting the credentials need (internal/auth)", live, &auth.SettingError{Msg: "SPOTCLI_CLIENT_ID is not set"}, ExitUsage},
+		{"a rotated refresh token not saved (internal/auth)", live, &auth.RotationError{File: "f", Err: errors.New("read-only")}, ExitError},
 		{"cobra: unknown command", live, errors.New(`unknown command "nope" for "spotcli"`), ExitUsage},
 		{"cobra: unknown flag", live, errors.New("unknown flag: --nope"), ExitUsage},
 		{"cobra: unknown shorthand", live, errors.New("unknown shorthand flag: 'z' in -z"), ExitUsage},

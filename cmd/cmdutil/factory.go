@@ -4,7 +4,6 @@
 package cmdutil
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -51,12 +50,12 @@ type Factory struct {
 
 	saveRefreshToken string
 
-	settings     *config.Settings
-	store        config.TokenStore
-	client       *http.Client
-	creds        *Credentials
-	appStore     auth.Store // where AppToken caches
-	expiryWarned bool
+	settings *config.Settings
+	store    config.TokenStore
+	client   *http.Client
+	resolver *auth.Resolver
+	creds    *auth.Source // Credentials
+	appCreds *auth.Source // AppCredentials
 }
 
 // AddGlobalFlags defines the root's persistent flags; the Factory reads
@@ -102,7 +101,7 @@ func (f *Factory) Settings() (*config.Settings, error) {
 		return f.settings, nil
 	}
 	s, err := config.Load(config.LoadOptions{Flags: f.flags, ConfigFile: f.configFile, Getenv: f.Getenv,
-		NoConfigDir: EnvCredentials(f.Getenv) != ""})
+		NoConfigDir: auth.EnvCredentials(f.Getenv) != ""})
 	if err != nil {
 		return nil, err
 	}
@@ -187,47 +186,13 @@ func (f *Factory) APIClient(tokens api.TokenSource) (*api.Client, error) {
 }
 
 // UserClient is a Web API client on this run's user credentials.
-func (f *Factory) UserClient() (*api.Client, *Credentials, error) {
-	cr, err := f.Credentials()
+func (f *Factory) UserClient() (*api.Client, *auth.Source, error) {
+	src, err := f.Credentials()
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := f.APIClient(&SourceTokens{Creds: cr, NeedUser: true})
-	return c, cr, err
-}
-
-// SourceTokens adapts Credentials to api.TokenSource.
-type SourceTokens struct {
-	Creds    *Credentials
-	NeedUser bool // refuse an app-only token
-}
-
-func (t *SourceTokens) AccessToken(ctx context.Context) (string, error) {
-	rec, err := t.Creds.Token(ctx)
-	if err != nil {
-		return "", err
-	}
-	if t.NeedUser && rec.Flow == auth.FlowClientCredentials {
-		return "", &auth.LoginNeededError{Reason: "this command needs a user login, and the stored one is an app-only token"}
-	}
-	return rec.AccessToken, nil
-}
-
-func (t *SourceTokens) Renew(ctx context.Context, refused string) (string, bool, error) {
-	rec, err := t.Creds.Renew(ctx, refused)
-	if err != nil {
-		return "", false, err
-	}
-	return rec.AccessToken, true, nil
-}
-
-// StaticTokens is a token that cannot be renewed (a fresh login's, or one from
-// the environment).
-type StaticTokens string
-
-func (t StaticTokens) AccessToken(context.Context) (string, error) { return string(t), nil }
-func (t StaticTokens) Renew(context.Context, string) (string, bool, error) {
-	return "", false, nil
+	c, err := f.APIClient(src)
+	return c, src, err
 }
 
 // Browse opens url with $BROWSER or the OS's default browser. Whatever the

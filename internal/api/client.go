@@ -19,7 +19,8 @@ import (
 )
 
 // TokenSource gives the client its access token, and a new one when Spotify
-// refuses the old one.
+// refuses the old one. It is the one name for a thing that gives and renews
+// tokens; internal/auth's Source is the implementation.
 type TokenSource interface {
 	AccessToken(ctx context.Context) (string, error)
 	// Renew returns a replacement for a refused token; ok is false when the

@@ -57,6 +57,31 @@ func (r *Record) Fresh(now time.Time, margin time.Duration) bool {
 	return r.AccessToken != "" && now.Add(margin).Before(r.ExpiresAt)
 }
 
+// Margin is how long before expiry the record's access token is refreshed:
+// RefreshMargin, or a quarter of the token's lifetime when that is shorter,
+// so that a token issued for 30 seconds is used for 22 of them instead of
+// being refreshed on every request.
+func (r *Record) Margin() time.Duration {
+	life := r.ExpiresAt.Sub(r.UpdatedAt)
+	if r.UpdatedAt.IsZero() || life <= 0 {
+		return RefreshMargin
+	}
+	return min(RefreshMargin, life/4)
+}
+
+// Valid reports whether the access token can be used now, without a refresh.
+func (r *Record) Valid(now time.Time) bool {
+	return r.Fresh(now, r.Margin())
+}
+
+// SameLogin reports whether two records come from the same login at the same
+// point of its life: a refresh may replace the stored record only while it is
+// still the one that was refreshed.
+func (r *Record) SameLogin(o *Record) bool {
+	return r.ClientID == o.ClientID && r.Flow == o.Flow && r.RefreshToken == o.RefreshToken &&
+		r.LoggedInAt.Equal(o.LoggedInAt) && r.UserID == o.UserID
+}
+
 // RefreshExpiresAt is when Spotify will stop accepting the refresh token.
 func (r *Record) RefreshExpiresAt() time.Time {
 	return r.LoggedInAt.Add(RefreshTokenLifetime)
@@ -71,10 +96,14 @@ func (r *Record) Encode() ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > MaxRecordSize {
-		return nil, fmt.Errorf("token record is %d bytes, over the %d-byte limit of OS keyrings", len(b), MaxRecordSize)
+		return nil, fmt.Errorf("%w: %d bytes, over the %d-byte limit of OS keyrings (applied to the file store too)", ErrRecordTooLarge, len(b), MaxRecordSize)
 	}
 	return b, nil
 }
+
+// ErrRecordTooLarge is wrapped by Encode when a record exceeds MaxRecordSize,
+// a limit applied to every store so that a login can move between them.
+var ErrRecordTooLarge = errors.New("token record too large")
 
 // ErrCorruptRecord is wrapped by every decoding failure.
 var ErrCorruptRecord = errors.New("stored login cannot be read")

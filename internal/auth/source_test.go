@@ -20,8 +20,11 @@ type memStore struct {
 	mu      sync.Mutex
 	recs    map[string][]byte
 	saves   int
+	loads   int
 	saveErr error
 	loadErr error
+	// failFrom makes the failFrom-th Load and every later one fail.
+	failFrom int
 }
 
 func newMemStore(t *testing.T, profile string, rec *auth.Record) *memStore {
@@ -40,6 +43,10 @@ func newMemStore(t *testing.T, profile string, rec *auth.Record) *memStore {
 func (s *memStore) Load(profile string) (*auth.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.loads++
+	if s.failFrom > 0 && s.loads >= s.failFrom {
+		return nil, errors.New("keyring: no answer")
+	}
 	if s.loadErr != nil {
 		return nil, s.loadErr
 	}
@@ -77,6 +84,28 @@ func (s *memStore) stored(t *testing.T, profile string) *auth.Record {
 	return rec
 }
 
+func (s *memStore) loadCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loads
+}
+
+func (s *memStore) put(profile string, rec *auth.Record) {
+	b, err := rec.Encode()
+	if err != nil {
+		panic(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.recs[profile] = b
+}
+
+func (s *memStore) remove(profile string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.recs, profile)
+}
+
 func (s *memStore) saveCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -86,8 +115,11 @@ func (s *memStore) saveCount() int {
 // fakeRefresher counts refreshes and hands out numbered tokens that expire
 // an hour after the clock.
 type fakeRefresher struct {
-	now func() time.Time
-	err error
+	now  func() time.Time
+	err  error
+	life time.Duration // of the tokens handed out; 0 means an hour
+	// during, when set, runs inside every refresh, as if Spotify took time.
+	during func()
 
 	mu    sync.Mutex
 	calls int
@@ -95,6 +127,9 @@ type fakeRefresher struct {
 }
 
 func (f *fakeRefresher) Refresh(_ context.Context, rec *auth.Record) (*auth.Record, error) {
+	if f.during != nil {
+		f.during()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
@@ -102,10 +137,14 @@ func (f *fakeRefresher) Refresh(_ context.Context, rec *auth.Record) (*auth.Reco
 	if f.err != nil {
 		return nil, f.err
 	}
+	life := f.life
+	if life == 0 {
+		life = time.Hour
+	}
 	out := *rec
 	out.AccessToken = fmt.Sprintf("BQrefreshed-%d", f.calls)
 	out.RefreshToken = fmt.Sprintf("AQrotated-%d", f.calls)
-	out.ExpiresAt = f.now().Add(time.Hour)
+	out.ExpiresAt = f.now().Add(life)
 	out.UpdatedAt = f.now()
 	return &out, nil
 }
@@ -193,19 +232,19 @@ func TestSource(t *testing.T) {
 		{
 			name:      "Renew the refused token",
 			expiresIn: time.Hour,
-			call:      func(s *auth.Source) (*auth.Record, error) { return s.Renew(context.Background(), "BQstored") },
+			call:      func(s *auth.Source) (*auth.Record, error) { return renew(s, "BQstored") },
 			refreshes: 1,
 		},
 		{
 			name:       "Renew when another process already replaced it",
 			expiresIn:  time.Hour,
-			call:       func(s *auth.Source) (*auth.Record, error) { return s.Renew(context.Background(), "BQrefused-earlier") },
+			call:       func(s *auth.Source) (*auth.Record, error) { return renew(s, "BQrefused-earlier") },
 			wantAccess: "BQstored",
 		},
 		{
 			name:      "Renew when the replacement is expired too",
 			expiresIn: -time.Minute,
-			call:      func(s *auth.Source) (*auth.Record, error) { return s.Renew(context.Background(), "BQrefused-earlier") },
+			call:      func(s *auth.Source) (*auth.Record, error) { return renew(s, "BQrefused-earlier") },
 			refreshes: 1,
 		},
 	}
@@ -216,8 +255,8 @@ func TestSource(t *testing.T) {
 			var lk mutexLocker
 			var hooked [][2]*auth.Record
 			src := &auth.Source{
-				Store: store, Profile: profile, Refresher: ref, Lock: lk.lock, Now: clock,
-				OnRefresh: func(old, new *auth.Record) { hooked = append(hooked, [2]*auth.Record{old, new}) },
+				Store: store, Profile: profile, Grant: ref.Refresh, Lock: lk.lock, Now: clock,
+				OnRefresh: func(old, new *auth.Record) error { hooked = append(hooked, [2]*auth.Record{old, new}); return nil },
 			}
 			got, err := tt.call(src)
 			if err != nil {
@@ -300,7 +339,7 @@ func TestSourceErrors(t *testing.T) {
 		},
 		{
 			name:  "not logged in: Renew",
-			call:  func(s *auth.Source) (*auth.Record, error) { return s.Renew(context.Background(), "BQx") },
+			call:  func(s *auth.Source) (*auth.Record, error) { return renew(s, "BQx") },
 			check: wantIs(auth.ErrNotLoggedIn),
 		},
 		{
@@ -362,8 +401,8 @@ func TestSourceErrors(t *testing.T) {
 				lock = func(context.Context) (func(), error) { return nil, tt.lockErr }
 			}
 			onRefresh := 0
-			src := &auth.Source{Store: store, Profile: profile, Refresher: ref, Lock: lock, Now: clock,
-				OnRefresh: func(_, _ *auth.Record) { onRefresh++ }}
+			src := &auth.Source{Store: store, Profile: profile, Grant: ref.Refresh, Lock: lock, Now: clock,
+				OnRefresh: func(_, _ *auth.Record) error { onRefresh++; return nil }}
 			got, err := tt.call(src)
 			if got != nil {
 				t.Errorf("got a record with the error: %+v", got)
@@ -387,6 +426,14 @@ func TestSourceErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// renew is Source.Renew returning the record it leaves in memory.
+func renew(s *auth.Source, refused string) (*auth.Record, error) {
+	if _, _, err := s.Renew(context.Background(), refused); err != nil {
+		return nil, err
+	}
+	return s.Record()
 }
 
 func wantIs(target error) func(*testing.T, error) {
@@ -448,7 +495,7 @@ func TestSourceConcurrentRefresh(t *testing.T) {
 			)
 			for i := range n {
 				app, _ := newApp(t, srv, pkceID, "")
-				src := &auth.Source{Store: store, Profile: profile, Refresher: app, Lock: newLocker()}
+				src := &auth.Source{Store: store, Profile: profile, Grant: app.Refresh, Lock: newLocker()}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -492,7 +539,7 @@ func TestSourceConcurrentRefresh(t *testing.T) {
 
 			// The saved pair works: a forced refresh succeeds.
 			app, _ := newApp(t, srv, pkceID, "")
-			src := &auth.Source{Store: store, Profile: profile, Refresher: app, Lock: newLocker()}
+			src := &auth.Source{Store: store, Profile: profile, Grant: app.Refresh, Lock: newLocker()}
 			if _, err := src.Refresh(ctx); err != nil {
 				t.Errorf("refresh with the saved refresh token: %v", err)
 			}
@@ -511,7 +558,7 @@ func TestSourceWithApp(t *testing.T) {
 	store := newMemStore(t, profile, seed)
 	app, _ := newApp(t, srv, pkceID, "")
 	var lk mutexLocker
-	src := &auth.Source{Store: store, Profile: profile, Refresher: app, Lock: lk.lock}
+	src := &auth.Source{Store: store, Profile: profile, Grant: app.Refresh, Lock: lk.lock}
 
 	got, err := src.Token(testCtx(t))
 	if err != nil {

@@ -322,7 +322,12 @@ func (s *Settings) bothStores(getenv func(string) string, warn io.Writer, backen
 
 // LockPath is the lock file that serialises refreshes of a profile.
 func (s *Settings) LockPath() string {
-	return filepath.Join(s.Dir, "locks", s.Profile+".lock")
+	return s.LockPathOf(s.Profile)
+}
+
+// LockPathOf is the lock file of profile.
+func (s *Settings) LockPathOf(profile string) string {
+	return filepath.Join(s.Dir, "locks", profile+".lock")
 }
 
 // EveryStore reaches the keyring and the file store together, whatever

@@ -75,6 +75,17 @@ func (s *FileStore) Save(profile string, rec *auth.Record) error {
 	return WriteFileAtomic(s.path(profile), b)
 }
 
+// CheckSave proves that Save can write in the tokens directory now (not
+// read-only, not full, no file size limit in the way), so that a refresh
+// is not sent when its answer could not be kept.
+func (s *FileStore) CheckSave(string) error {
+	// Save creates the directory; so does the check (a first login).
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", s.Dir, err)
+	}
+	return auth.ProbeDir(s.Dir, auth.MaxRecordSize)
+}
+
 func (s *FileStore) Delete(profile string) (bool, error) {
 	err := os.Remove(s.path(profile))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -283,6 +294,12 @@ func (s *AutoStore) Location(profile string) string {
 	return "keyring"
 }
 
+// inFile reports whether profile's login was last read from or written to
+// the file store.
+func (s *AutoStore) inFile(profile string) bool {
+	return s.Location(profile) != s.Keyring.Location(profile)
+}
+
 func (s *AutoStore) Load(profile string) (*auth.Record, error) {
 	kr, kerr := s.Keyring.Load(profile)
 	if kerr != nil && !errors.Is(kerr, auth.ErrNotFound) && !errors.Is(kerr, ErrKeyringUnavailable) {
@@ -303,7 +320,20 @@ func (s *AutoStore) Load(profile string) (*auth.Record, error) {
 	return nil, auth.ErrNotFound
 }
 
+// CheckSave checks the file store when the login was read from it: a save
+// goes there when the keyring does not answer. A keyring cannot be probed
+// without writing to it.
+func (s *AutoStore) CheckSave(profile string) error {
+	if s.inFile(profile) {
+		return s.File.CheckSave(profile)
+	}
+	return nil
+}
+
 func (s *AutoStore) Save(profile string, rec *auth.Record) error {
+	// A login read from the plain-text file was warned about when it went
+	// there; its refreshes are not warned about again.
+	inFile := s.inFile(profile)
 	kerr := s.Keyring.Save(profile, rec)
 	if kerr == nil {
 		s.note(profile, s.Keyring.Location(profile))
@@ -319,7 +349,7 @@ func (s *AutoStore) Save(profile string, rec *auth.Record) error {
 	said := s.said
 	s.said = true
 	s.mu.Unlock()
-	if !said && s.Warn != nil {
+	if !said && !inFile && s.Warn != nil {
 		fmt.Fprintf(s.Warn, "warning: %v; the login was stored in plain text in %s (set token_store to keyring or file to choose)\n", kerr, s.File.path(profile))
 	}
 	return nil
