@@ -255,8 +255,8 @@ const (
 )
 
 // Playable is what a playlist entry or the player holds: a track (perhaps a
-// local file) or an episode, told apart by "type". Exactly one of Track and
-// Episode is set.
+// local file) or an episode, told apart by "type". Decoding sets exactly one
+// of Track and Episode; the accessors give "" and nil on a zero Playable.
 type Playable struct {
 	Track   *Track
 	Episode *Episode
@@ -297,26 +297,35 @@ func (p *Playable) Kind() string {
 
 // ID is the Spotify ID, "" for a local file.
 func (p *Playable) ID() string {
-	if p.Episode != nil {
+	switch {
+	case p.Episode != nil:
 		return p.Episode.ID
+	case p.Track != nil:
+		return p.Track.SpotifyID()
 	}
-	return p.Track.SpotifyID()
+	return ""
 }
 
 // URI is the spotify:track:, spotify:episode: or spotify:local: URI.
 func (p *Playable) URI() string {
-	if p.Episode != nil {
+	switch {
+	case p.Episode != nil:
 		return p.Episode.URIValue
+	case p.Track != nil:
+		return p.Track.URIValue
 	}
-	return p.Track.URIValue
+	return ""
 }
 
 // Name is the track's or episode's name.
 func (p *Playable) Name() string {
-	if p.Episode != nil {
+	switch {
+	case p.Episode != nil:
 		return p.Episode.Name
+	case p.Track != nil:
+		return p.Track.Name
 	}
-	return p.Track.Name
+	return ""
 }
 
 // Artists are the track's artists' names; for an episode, its show's name
@@ -326,6 +335,9 @@ func (p *Playable) Artists() []string {
 		if p.Episode.Show != nil && p.Episode.Show.Name != "" {
 			return []string{p.Episode.Show.Name}
 		}
+		return nil
+	}
+	if p.Track == nil {
 		return nil
 	}
 	return p.Track.ArtistNames()
@@ -341,10 +353,13 @@ func (p *Playable) Duration() (d time.Duration, ok bool) {
 }
 
 func (p *Playable) durationMS() *int64 {
-	if p.Episode != nil {
+	switch {
+	case p.Episode != nil:
 		return p.Episode.DurationMS
+	case p.Track != nil:
+		return p.Track.DurationMS
 	}
-	return p.Track.DurationMS
+	return nil
 }
 
 func artistNames(as []*Artist) []string {

@@ -31,6 +31,16 @@ func TestDecodeNullIsNil(t *testing.T) {
 	}
 }
 
+func TestZeroPlayable(t *testing.T) {
+	var p Playable
+	if p.Kind() != "" || p.ID() != "" || p.URI() != "" || p.Name() != "" || p.Artists() != nil {
+		t.Errorf("zero Playable: %q %q %q %q %v", p.Kind(), p.ID(), p.URI(), p.Name(), p.Artists())
+	}
+	if _, ok := p.Duration(); ok {
+		t.Error("zero Playable has a duration")
+	}
+}
+
 func TestPlaylistEntry(t *testing.T) {
 	const track = `{"type":"track","id":"4uLU6hMCjMI75M1A2tKUQC","name":"Song","uri":"spotify:track:4uLU6hMCjMI75M1A2tKUQC","duration_ms":215000,"artists":[{"name":"A"},{"name":"B"}]}`
 	const other = `{"type":"track","id":"0000000000000000000000","name":"Old","uri":"spotify:track:0000000000000000000000","artists":[]}`
