@@ -68,10 +68,14 @@ prints the status line and headers to stderr (of the first page, with
 
 --paginate follows the pages of a GET to the end and prints each item of each
 page as one JSON line (NDJSON); with --slurp, one JSON array of every item. The
-page is the answer, or its one member that has "items" (search's "tracks").
-Pages after the first are fetched concurrently by offset when the first one
-tells its total, offset and limit, and by following "next" otherwise; they
-keep the first page's limit.
+page is the answer, or its one member that has "items": search's "tracks", a
+playlist's "tracks" or "items" (an object that has both, as Spotify sends
+since 2026, is paged by "items"), an album's "tracks", a show's "episodes".
+Such an embedded page goes on at its own endpoint (playlists/ID/items...),
+whose answers are pages themselves. Pages after the first are fetched
+concurrently by offset when the first one is the answer and tells its total,
+offset and limit, and by following "next" otherwise; they keep the first
+page's limit. Items print as Spotify sent them, null entries included.
 
 --jq EXPR filters the output through jq (built in: no jq needed). It runs on
 the body; with --paginate on each item, and with --slurp on the array. A string
@@ -85,6 +89,7 @@ client_secret) instead of the user's login, for public catalog endpoints.`,
   spotcli api 'me/top/tracks?limit=5' --jq '.items[].name'
   spotcli api --app search -f q=abba -f type=track -F limit=10 --paginate --jq .name
   spotcli api me/playlists --paginate --slurp --jq length
+  spotcli api playlists/ID --paginate --jq .item.name
   spotcli api me/playlists -f name='Road trip' -F public=false
   spotcli api playlists/ID/items -F 'uris[]=spotify:track:4uLU6hMCjMI75M1A2tKUQC'
   spotcli api -X PUT me/player/pause -i`,

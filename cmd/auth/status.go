@@ -224,12 +224,14 @@ func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 		switch {
 		case ps.AppOnly:
 			row("User", "none (app-only token)")
+		case ps.UserID != "" && ps.UserName == "": // display_name null
+			row("User", ps.UserID)
 		case ps.UserID != "":
 			row("User", fmt.Sprintf("%s (%s)", ps.UserName, ps.UserID))
 		default:
 			row("User", "unknown until first use")
 		}
-		row("Scopes", strings.Join(ps.Scopes, " "))
+		row("Scopes", scopes(ps.rec, ps.env))
 		row("Access token", expiry(ps.rec, ps.env, now))
 		if ps.RefreshTokenExpiresAt != nil {
 			age := now.Sub(*ps.LoggedInAt)

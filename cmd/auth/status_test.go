@@ -83,7 +83,7 @@ func TestRunStatusJSON(t *testing.T) {
 	e := cmdutiltest.New(t)
 	now := time.Now()
 	rec := e.Seed("default", now.Add(-170*24*time.Hour), now.Add(-time.Minute))
-	left := cmdutil.DaysLeft(rec.RefreshExpiresAt().Sub(now)) // six calendar months: 11 to 14 days
+	left := auth.DaysLeft(rec.RefreshExpiresAt().Sub(now)) // six calendar months: 11 to 14 days
 	r := e.Factory("")
 	if err := runStatus(context.Background(), &statusOptions{f: r.F, JSON: true}); err != nil {
 		t.Fatal(err)

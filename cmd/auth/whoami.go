@@ -22,8 +22,9 @@ func NewWhoamiCmd(f *cmdutil.Factory, runF func(context.Context, *whoamiOptions)
 		Use:   "whoami",
 		Short: "Show the logged-in Spotify user and the login",
 		Long: `Show the logged-in user (display name, id, and email, country and product when
-Spotify returns them: it omits them for development-mode apps), then where the
-login is stored, its scopes and when the access token expires.
+Spotify returns them: it omits them for development-mode apps, and the display
+name for accounts without one; a field Spotify omits has no line), then where
+the login is stored, its scopes and when the access token expires.
 
 --json prints the /v1/me object exactly as Spotify returned it.`,
 		Args: cmdutil.NoArgs,
@@ -56,8 +57,10 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	if err != nil {
 		return err
 	}
-	rows := [][2]string{{"Name", me.DisplayName}, {"ID", me.ID}}
-	for _, r := range [][2]string{{"Email", me.Email}, {"Country", me.Country}, {"Product", me.Product}} {
+	// A field Spotify did not send (display_name null, or no email,
+	// country and product for development-mode apps) has no line.
+	var rows [][2]string
+	for _, r := range [][2]string{{"Name", me.DisplayName}, {"ID", me.ID}, {"Email", me.Email}, {"Country", me.Country}, {"Product", me.Product}} {
 		if r[1] != "" {
 			rows = append(rows, r)
 		}
@@ -65,7 +68,7 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	rows = append(rows,
 		[2]string{"Profile", src.Profile},
 		[2]string{"Stored in", src.Location()},
-		[2]string{"Scopes", strings.Join(rec.Scopes, " ")},
+		[2]string{"Scopes", scopes(rec, src.Env)},
 		[2]string{"Expires", expiry(rec, src.Env, o.f.Now())},
 	)
 	for _, r := range rows {
@@ -74,6 +77,18 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 		}
 	}
 	return nil
+}
+
+// scopes lists the token's scopes, which a token from SPOTCLI_ACCESS_TOKEN
+// does not tell.
+func scopes(rec *auth.Record, env string) string {
+	switch {
+	case len(rec.Scopes) > 0:
+		return strings.Join(rec.Scopes, " ")
+	case env == "SPOTCLI_ACCESS_TOKEN":
+		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
+	}
+	return "none"
 }
 
 // expiry describes when an access token expires.

@@ -59,7 +59,7 @@ func TestCredentialsPrecedence(t *testing.T) {
 	if got := e.Record("default"); got.AccessToken != stored.AccessToken || got.RefreshToken != stored.RefreshToken {
 		t.Error("credentials from the environment changed the stored login")
 	}
-	if cmdutil.EnvCredentials(os.Getenv) != "SPOTCLI_ACCESS_TOKEN" {
+	if auth.EnvCredentials(os.Getenv) != "SPOTCLI_ACCESS_TOKEN" {
 		t.Error("EnvCredentials")
 	}
 }
@@ -171,10 +171,24 @@ func TestUserClientRefusesAppOnlyLogin(t *testing.T) {
 	}
 }
 
+// appToken is the app-only token of f, after Spotify refused refused (if set).
+func appToken(f *cmdutil.Factory, refused string) (*auth.Record, error) {
+	src, err := f.AppCredentials()
+	if err != nil {
+		return nil, err
+	}
+	if refused != "" {
+		if _, _, err := src.Renew(context.Background(), refused); err != nil {
+			return nil, err
+		}
+	}
+	return src.Token(context.Background())
+}
+
 func TestAppToken(t *testing.T) {
 	t.Run("needs a client secret", func(t *testing.T) {
 		e := cmdutiltest.New(t)
-		_, err := e.Factory("").F.AppToken(context.Background(), "")
+		_, err := appToken(e.Factory("").F, "")
 		if cmdutil.ExitCode(context.Background(), err) != cmdutil.ExitUsage {
 			t.Errorf("err = %v", err)
 		}
@@ -182,12 +196,12 @@ func TestAppToken(t *testing.T) {
 	t.Run("cached in the store until refused", func(t *testing.T) {
 		e := cmdutiltest.New(t)
 		e.UseSecretApp()
-		first, err := e.Factory("").F.AppToken(context.Background(), "")
+		first, err := appToken(e.Factory("").F, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, _ := e.Factory("").F.AppToken(context.Background(), "")
-		replaced, _ := e.Factory("").F.AppToken(context.Background(), first.AccessToken)
+		again, _ := appToken(e.Factory("").F, "")
+		replaced, _ := appToken(e.Factory("").F, first.AccessToken)
 		if again.AccessToken != first.AccessToken || replaced.AccessToken == first.AccessToken {
 			t.Errorf("tokens %q %q %q", first.AccessToken, again.AccessToken, replaced.AccessToken)
 		}
@@ -200,8 +214,8 @@ func TestAppToken(t *testing.T) {
 		e.UseSecretApp()
 		e.Setenv("SPOTCLI_ACCESS_TOKEN", "x")
 		f := e.Factory("").F
-		a, _ := f.AppToken(context.Background(), "")
-		b, _ := f.AppToken(context.Background(), "")
+		a, _ := appToken(f, "")
+		b, _ := appToken(f, "")
 		if a == nil || b == nil || a.AccessToken != b.AccessToken {
 			t.Fatalf("%v %v", a, b)
 		}

@@ -42,8 +42,13 @@ type Listing struct {
 	Header []string // table columns
 	Fit    int      // the table column cut to the terminal's width
 	// Rows turns Spotify's item n (1-based) into its tsv fields and its
-	// table row.
+	// table row. Both nil leave the item out of tsv and table (json and
+	// ndjson keep it as Spotify sent it): an entry Spotify sent as null
+	// has no fields to show, and none are made up.
 	Rows func(n int, raw json.RawMessage) (tsv, tbl []string, err error)
+	// LeftOut says on stderr how many items Rows left out, once the
+	// listing is written; nil says nothing.
+	LeftOut func(n int) string
 }
 
 // List pages through path and writes every item in the chosen format: json
@@ -60,6 +65,7 @@ func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, 
 		tbl = &table{header: li.Header, fit: li.Fit}
 		jw  = NewJSONWriter(f.Out, format == FormatJSON)
 		n   = 0
+		out = 0 // left out of tsv and table
 	)
 	emit := func(items []json.RawMessage) error {
 		for _, raw := range items {
@@ -74,6 +80,10 @@ func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, 
 			if err != nil {
 				return err
 			}
+			if tsv == nil && row == nil {
+				out++
+				continue
+			}
 			if format == FormatTSV {
 				if err := WriteTSV(f.Out, tsv...); err != nil {
 					return err
@@ -87,11 +97,15 @@ func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, 
 	if err := client.Paginate(ctx, path, api.PageOptions{PageSize: 50, Limit: l.Limit, Concurrency: l.Concurrency}, emit); err != nil {
 		return err
 	}
+	var err error
 	switch format {
 	case FormatTable:
-		return tbl.render(f.Out, f.TermWidth())
+		err = tbl.render(f.Out, f.TermWidth())
 	case FormatJSON:
-		return jw.Close()
+		err = jw.Close()
 	}
-	return nil
+	if err == nil && out > 0 && li.LeftOut != nil {
+		Warn(f.Err, "%s", li.LeftOut(out))
+	}
+	return err
 }

@@ -48,7 +48,8 @@ holds the show's name. The duration is minutes:seconds (83:07 for a long
 episode), added_at is Spotify's timestamp as is. A local file (is_local) has
 no Spotify ID: its track id field is empty, and json keeps its spotify:local:
 URI. An item whose track Spotify no longer has (null) keeps its row, with
-only the position and added_at filled, so that positions stay true.`,
+only the position and added_at filled, and an item Spotify sent as null its
+position alone, so that positions stay true; no field is made up.`,
 		Example: `  spotcli playlists items 37i9dQZF1DXcBWIGoYBM5M
   spotcli playlists items https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M | cut -f2
   spotcli playlists items spotify:playlist:37i9dQZF1DXcBWIGoYBM5M -o ndjson | jq -r .item.uri`,
@@ -126,76 +127,32 @@ func isSpotifyID(s string) bool {
 	return true
 }
 
-// playlistEntry is the part of Spotify's playlist item object the tsv and
-// table show. What it plays is under "item" since 2026, under "track" before.
-type playlistEntry struct {
-	AddedAt *string         `json:"added_at"`
-	Item    json.RawMessage `json:"item"`
-	Track   json.RawMessage `json:"track"`
-}
-
-// playable is a track or an episode.
-type playable struct {
-	Type       string  `json:"type"`
-	ID         *string `json:"id"`
-	Name       string  `json:"name"`
-	DurationMS *int64  `json:"duration_ms"`
-	IsLocal    bool    `json:"is_local"`
-	Artists    []struct {
-		Name string `json:"name"`
-	} `json:"artists"`
-	Show *struct {
-		Name string `json:"name"`
-	} `json:"show"`
-}
-
 // itemRow is one row of the tsv and table.
 type itemRow struct {
 	id, name, artists, duration, addedAt string
 }
 
+// decodeEntry makes the row of a playlist entry: only added_at for one whose
+// track Spotify no longer has, nothing for an entry Spotify sent as null
+// (its position still counts).
 func decodeEntry(raw json.RawMessage) (itemRow, error) {
-	var e playlistEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
+	e, err := api.Decode[api.PlaylistEntry](raw)
+	if err != nil || e == nil {
 		return itemRow{}, err
 	}
-	var row itemRow
-	if e.AddedAt != nil {
-		row.addedAt = *e.AddedAt
-	}
-	obj := e.Item
-	if isNull(obj) {
-		obj = e.Track
-	}
-	if isNull(obj) {
+	row := itemRow{addedAt: e.AddedAt}
+	if e.Item == nil {
 		return row, nil // a track Spotify no longer has
 	}
-	var p playable
-	if err := json.Unmarshal(obj, &p); err != nil {
-		return itemRow{}, err
+	row.id, row.name = e.Item.ID(), e.Item.Name()
+	if e.IsLocal {
+		row.id = "" // whatever the file's object says
 	}
-	if p.ID != nil && !p.IsLocal {
-		row.id = *p.ID
-	}
-	row.name = p.Name
-	if p.Type == "episode" && p.Show != nil {
-		row.artists = p.Show.Name
-	} else {
-		names := make([]string, 0, len(p.Artists))
-		for _, a := range p.Artists {
-			names = append(names, a.Name)
-		}
-		row.artists = strings.Join(names, ", ")
-	}
-	if p.DurationMS != nil {
-		row.duration = minutesSeconds(*p.DurationMS)
+	row.artists = strings.Join(e.Item.Artists(), ", ")
+	if d, ok := e.Item.Duration(); ok {
+		row.duration = minutesSeconds(d.Milliseconds())
 	}
 	return row, nil
-}
-
-func isNull(raw json.RawMessage) bool {
-	s := strings.TrimSpace(string(raw))
-	return s == "" || s == "null"
 }
 
 // minutesSeconds writes a duration in milliseconds as m:ss, rounded down.

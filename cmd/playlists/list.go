@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/api"
 )
 
 type playlistsOptions struct {
@@ -30,7 +31,13 @@ Output formats (-o):
           newline, carriage return or backslash in a field is written \t, \n, \r, \\
           (default when stdout is not a terminal)
   json    one JSON array of the playlist objects as Spotify returned them
-  ndjson  one playlist object per line`,
+  ndjson  one playlist object per line
+
+Spotify lists a playlist it no longer has (deleted or unavailable) as null:
+table and tsv leave it out and say on stderr how many they left out; json and
+ndjson keep the null as Spotify sent it. A field Spotify does not send stays
+empty, never guessed: the track count when it gives none, the visibility when
+"public" is null.`,
 		Example: `  spotcli playlists
   spotcli playlists | cut -f1,2
   spotcli playlists -o ndjson | jq -r .name`,
@@ -50,44 +57,6 @@ Output formats (-o):
 	return c
 }
 
-// playlist is the part of Spotify's playlist object the tsv and table show.
-type playlist struct {
-	ID            string `json:"id"`
-	Name          string `json:"name"`
-	Public        *bool  `json:"public"`
-	Collaborative bool   `json:"collaborative"`
-	Owner         struct {
-		ID string `json:"id"`
-	} `json:"owner"`
-	Tracks *struct {
-		Total int `json:"total"`
-	} `json:"tracks"`
-	// Development-mode apps get the count under items since 2026.
-	Items *struct {
-		Total int `json:"total"`
-	} `json:"items"`
-}
-
-func (p *playlist) count() string {
-	switch {
-	case p.Tracks != nil:
-		return strconv.Itoa(p.Tracks.Total)
-	case p.Items != nil:
-		return strconv.Itoa(p.Items.Total)
-	}
-	return ""
-}
-
-func (p *playlist) visibility() string {
-	switch {
-	case p.Collaborative:
-		return "collaborative"
-	case p.Public != nil && *p.Public:
-		return "public"
-	}
-	return "private"
-}
-
 func runPlaylists(ctx context.Context, o *playlistsOptions) error {
 	client, _, err := o.f.UserClient()
 	if err != nil {
@@ -97,12 +66,30 @@ func runPlaylists(ctx context.Context, o *playlistsOptions) error {
 		Header: []string{"NAME", "ID", "TRACKS", "OWNER", "VISIBILITY"},
 		Fit:    0,
 		Rows: func(_ int, raw json.RawMessage) ([]string, []string, error) {
-			var p playlist
-			if err := json.Unmarshal(raw, &p); err != nil {
+			p, err := api.Decode[api.Playlist](raw)
+			if err != nil {
 				return nil, nil, fmt.Errorf("unexpected playlist object from Spotify: %v", err)
 			}
-			return []string{p.ID, p.Name, p.count(), p.Owner.ID, p.visibility()},
-				[]string{p.Name, p.ID, p.count(), p.Owner.ID, p.visibility()}, nil
+			if p == nil {
+				return nil, nil, nil // a deleted or unavailable playlist
+			}
+			count := ""
+			if n, ok := p.Count(); ok {
+				count = strconv.Itoa(n)
+			}
+			return []string{p.ID, p.Name, count, p.OwnerID(), p.Visibility()},
+				[]string{p.Name, p.ID, count, p.OwnerID(), p.Visibility()}, nil
+		},
+		LeftOut: func(n int) string {
+			return fmt.Sprintf("%d %s that Spotify sent as null (deleted or unavailable) left out; -o json shows %s as null",
+				n, plural(n, "playlist", "playlists"), plural(n, "it", "them"))
 		},
 	})
+}
+
+func plural(n int, one, more string) string {
+	if n == 1 {
+		return one
+	}
+	return more
 }

@@ -6,16 +6,6 @@ import (
 	"fmt"
 )
 
-// User is the part of /v1/me spotcli reads; the raw object is kept for --json.
-type User struct {
-	ID          string          `json:"id"`
-	DisplayName string          `json:"display_name"`
-	Email       string          `json:"email"`
-	Country     string          `json:"country"`
-	Product     string          `json:"product"`
-	Raw         json.RawMessage `json:"-"`
-}
-
 // Me fetches the current user.
 func (c *Client) Me(ctx context.Context) (*User, error) {
 	b, err := c.Get(ctx, "me")

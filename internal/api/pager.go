@@ -119,7 +119,9 @@ func offsetOf(link string) string {
 }
 
 // page fetches one page; key names the member of the body that holds it,
-// as search nests its pages under "tracks", "albums"...
+// as search nests its pages under "tracks", "albums"... A page that is the
+// body itself is taken too: the pages after an object's embedded one come
+// that way.
 func (c *Client) page(ctx context.Context, link, key string) (*pageBody, error) {
 	b, err := c.Get(ctx, link)
 	if err != nil {
@@ -134,8 +136,14 @@ func decodePage(b []byte, key string) (*pageBody, error) {
 		if err := json.Unmarshal(b, &outer); err != nil {
 			return nil, fmt.Errorf("unexpected page from Spotify: %v", err)
 		}
-		b = outer[key]
-		if len(b) == 0 {
+		switch {
+		case isObject(outer[key]):
+			b = outer[key]
+		case isArray(outer["items"]):
+			// An embedded page (a playlist's entries, an album's tracks,
+			// a show's episodes) goes on at its own endpoint, where the
+			// page is the answer itself.
+		default:
 			return nil, fmt.Errorf("unexpected page from Spotify: no %q in the answer", key)
 		}
 	}

@@ -14,7 +14,12 @@ import (
 // order.
 //
 // A page is the body itself when it has "items", or the one member of the
-// body that has them (search's {"tracks":{"items":...}}). The rest is fetched
+// body that has them (search's {"tracks":{"items":...}}, a playlist's
+// "tracks", an album's "tracks", a show's "episodes"). A 2026 playlist object
+// embeds its first page twice, under "tracks" and "items": the "items" one
+// is followed, as its links lead to the endpoint Spotify still serves
+// (/items; /tracks answers 403 to development-mode apps). The pages after an
+// embedded one are answers of their own endpoint, at the top level. The rest is fetched
 // concurrently by offset, with the shared pager, only when the page is at the
 // top level and tells its total, offset and limit; otherwise the next links
 // are followed one by one (a nested page's total is an estimate that its
@@ -65,6 +70,9 @@ func pageKey(body []byte) (string, error) {
 			keys = append(keys, k)
 		}
 	}
+	if len(keys) > 1 && slices.Contains(keys, "items") {
+		return "items", nil
+	}
 	switch len(keys) {
 	case 0:
 		return "", &NotPagedError{Why: "it has no \"items\""}
@@ -78,6 +86,11 @@ func pageKey(body []byte) (string, error) {
 func isArray(v json.RawMessage) bool {
 	s := strings.TrimSpace(string(v))
 	return strings.HasPrefix(s, "[")
+}
+
+func isObject(v json.RawMessage) bool {
+	s := strings.TrimSpace(string(v))
+	return strings.HasPrefix(s, "{")
 }
 
 func isNumber(v json.RawMessage) bool {

@@ -78,7 +78,7 @@ func (s *Server) GeneratePlaylistItems(playlistID string, n int) {
 func (s *Server) findPlaylistLocked(id string) (Playlist, bool) {
 	for _, lib := range s.playlists {
 		for _, p := range lib {
-			if p.ID == id {
+			if p.ID == id && !p.Null {
 				return p, true
 			}
 		}
@@ -158,11 +158,18 @@ func (s *Server) handlePlaylistItems(w http.ResponseWriter, r *http.Request, c *
 		return
 	}
 	q := r.URL.Query()
-	limit, offset, ok := pageParams(w, q, 20, 50, -1)
+	limit, offset, ok := pageParams(w, q, 20, embeddedLimit, -1)
 	if !ok {
 		return
 	}
+	writeJSON(w, http.StatusOK, s.entriesPage(r, a, legacy, offset, limit))
+}
+
+// entriesPage is a page of a playlist's entries as /items (or, legacy,
+// /tracks) serves it, and as a playlist object embeds it.
+func (s *Server) entriesPage(r *http.Request, a *playlistAccess, legacy bool, offset, limit int) map[string]any {
 	base := apiBase(r)
+	both := s.transitionShapes()
 	items := []any{}
 	if offset < len(a.items) {
 		for _, it := range a.items[offset:min(offset+limit, len(a.items))] {
@@ -170,19 +177,54 @@ func (s *Server) handlePlaylistItems(w http.ResponseWriter, r *http.Request, c *
 			if legacy || it.OldShape {
 				key = "track"
 			}
-			items = append(items, playlistItemJSON(it, key, base))
+			items = append(items, playlistItemJSON(it, key, base, both))
 		}
 	}
-	endpoint := base + "/playlists/" + id + "/items"
+	endpoint := base + "/playlists/" + a.pl.ID + "/items"
 	if legacy {
-		endpoint = base + "/playlists/" + id + "/tracks"
+		endpoint = base + "/playlists/" + a.pl.ID + "/tracks"
 	}
-	writeJSON(w, http.StatusOK, pageJSON(r, endpoint, items, offset, limit, len(a.items)))
+	return pageJSON(r, endpoint, items, offset, limit, len(a.items))
+}
+
+// embeddedLimit is the size of the page of entries a playlist object
+// embeds; its next link asks for pages of that size too (recorded answers
+// show limit=100 there, above the documented maximum of 50).
+const embeddedLimit = 100
+
+// handlePlaylist serves GET /v1/playlists/{id}: the playlist object with the
+// first page of its entries embedded under "items" (development-mode apps),
+// "tracks" (others) or both (Server.SetTransitionShapes); the pages after it
+// are top-level answers of /items or /tracks, where its next link points.
+// Development-mode apps get a playlist they neither own nor collaborate on
+// without its entries.
+func (s *Server) handlePlaylist(w http.ResponseWriter, r *http.Request, c *caller, id string) {
+	if !validID(id) {
+		writeAPIError(w, http.StatusBadRequest, "Invalid base62 id")
+		return
+	}
+	a, ok := s.lookupPlaylist(c, id)
+	if !ok || !a.owner && !a.collab && !a.pl.Public {
+		writeAPIError(w, http.StatusNotFound, msgResourceNotFound)
+		return
+	}
+	obj := playlistJSON(a.pl, apiBase(r), c, s.transitionShapes())
+	if c.devMode && !a.owner && !a.collab {
+		obj.Items, obj.Tracks = nil, nil
+	}
+	if obj.Items != nil {
+		obj.Items = s.entriesPage(r, a, false, 0, embeddedLimit)
+	}
+	if obj.Tracks != nil {
+		obj.Tracks = s.entriesPage(r, a, true, 0, embeddedLimit)
+	}
+	writeJSON(w, http.StatusOK, obj)
 }
 
 // playlistItemJSON is Spotify's playlist track object, with what it plays
-// under key: "item" since 2026, "track" before.
-func playlistItemJSON(it PlaylistItem, key, base string) map[string]any {
+// under key: "item" since 2026, "track" before; under both when both is set
+// (Server.SetTransitionShapes).
+func playlistItemJSON(it PlaylistItem, key, base string, both bool) map[string]any {
 	var played any
 	local := false
 	if it.Track != nil {
@@ -193,7 +235,7 @@ func playlistItemJSON(it PlaylistItem, key, base string) map[string]any {
 	if !it.AddedAt.IsZero() {
 		added = it.AddedAt.UTC().Format(time.RFC3339)
 	}
-	return map[string]any{
+	m := map[string]any{
 		"added_at": added,
 		"added_by": map[string]any{
 			"external_urls": externalURLs{"https://open.spotify.com/user/" + it.AddedBy},
@@ -207,6 +249,10 @@ func playlistItemJSON(it PlaylistItem, key, base string) map[string]any {
 		"video_thumbnail": map[string]any{"url": nil},
 		key:               played,
 	}
+	if both {
+		m["item"], m["track"] = played, played
+	}
+	return m
 }
 
 // jsonBody decodes a request's JSON body into v, answering 400 as Spotify
@@ -272,8 +318,9 @@ func (s *Server) handleCreatePlaylist(w http.ResponseWriter, r *http.Request, c 
 	}
 	// A new slice: requests in flight read views of the old one.
 	s.playlists[c.user.ID] = append([]Playlist{p}, lib...)
+	both := s.transition
 	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, playlistJSON(p, apiBase(r), c))
+	writeJSON(w, http.StatusCreated, playlistJSON(p, apiBase(r), c, both))
 }
 
 // handleAddPlaylistItems serves POST /v1/playlists/{id}/items:
@@ -346,6 +393,8 @@ func (s *Server) contentRoute(path, method string) (func(http.ResponseWriter, *h
 	}
 	parts := strings.Split(strings.TrimPrefix(path, "/v1/"), "/")
 	switch {
+	case len(parts) == 2 && parts[0] == "playlists" && parts[1] != "":
+		return func(w http.ResponseWriter, r *http.Request, c *caller) { s.handlePlaylist(w, r, c, parts[1]) }, http.MethodGet
 	case len(parts) == 2 && parts[0] == "tracks" && parts[1] != "":
 		return func(w http.ResponseWriter, r *http.Request, c *caller) { s.handleTrack(w, r, c, parts[1]) }, http.MethodGet
 	case len(parts) == 3 && parts[0] == "playlists" && parts[2] == "items" && method == http.MethodPost:

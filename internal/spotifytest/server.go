@@ -77,8 +77,10 @@ type Server struct {
 	codes          map[string]*authCode
 	accessTokens   map[string]*accessToken
 	refreshTokens  map[string]*refreshToken
-	playlists      map[string][]Playlist // by the user whose library lists them
-	content        *content              // playlist items and the catalog (items.go), made on first use
+	playlists      map[string][]Playlist    // by the user whose library lists them
+	content        *content                 // playlist items and the catalog (items.go), made on first use
+	transition     bool                     // SetTransitionShapes
+	recorded       map[string]recordedRoute // answers recorded from the real API, by route (recorded.go)
 	faults         []*activeFault
 	rateEvery      int
 	rateRetryAfter int // seconds
@@ -187,6 +189,24 @@ func (s *Server) SetRotation(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rotation = on
+}
+
+// SetTransitionShapes chooses the shapes Spotify sent while it moved to its
+// 2026 names, as recorded in testdata/recorded/joostlek-python-spotify: on,
+// every playlist object carries both "tracks" and "items" (counts in a list,
+// the first page of entries in a single playlist), and every entry both
+// "track" and "item". Off (the default), development-mode apps get only the
+// new names and other apps only the old ones.
+func (s *Server) SetTransitionShapes(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.transition = on
+}
+
+func (s *Server) transitionShapes() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.transition
 }
 
 // LastShowDialog reports whether the latest /authorize request carried

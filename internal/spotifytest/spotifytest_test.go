@@ -667,8 +667,12 @@ func TestMe(t *testing.T) {
 			if ext, _ := me["external_urls"].(map[string]any); ext["spotify"] != "https://open.spotify.com/user/alice" {
 				t.Errorf("external_urls %v", me["external_urls"])
 			}
-			if fol, _ := me["followers"].(map[string]any); fol == nil || fol["href"] != nil || fol["total"] != float64(0) {
+			// Development-mode apps get no followers since February 2026.
+			if fol, _ := me["followers"].(map[string]any); tt.client != devID && (fol == nil || fol["href"] != nil || fol["total"] != float64(0)) {
 				t.Errorf("followers %v", me["followers"])
+			}
+			if _, ok := me["followers"]; tt.client == devID && ok {
+				t.Errorf("followers %v for a development-mode app", me["followers"])
 			}
 			if imgs, ok := me["images"].([]any); !ok || len(imgs) != 0 {
 				t.Errorf("images %v", me["images"])

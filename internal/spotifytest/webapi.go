@@ -24,6 +24,10 @@ type Playlist struct {
 	ID, Name, OwnerID, OwnerName, Description string
 	Public, Collaborative                     bool
 	Tracks                                    int
+	// Null is an entry Spotify lists as null (a deleted or unavailable
+	// playlist, recorded in testdata/recorded): /me/playlists counts it in
+	// its total and sends null in its place; nothing else finds it.
+	Null bool
 }
 
 // AddPlaylists appends playlists to userID's library, in the order /me/playlists
@@ -94,6 +98,10 @@ type apiError struct {
 }
 
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
+	if rr, ok := s.recordedFor(r); ok {
+		s.handleRecorded(w, r, rr)
+		return
+	}
 	var handler func(http.ResponseWriter, *http.Request, *caller)
 	method := http.MethodGet
 	switch r.URL.Path {
@@ -183,7 +191,7 @@ type userObject struct {
 	Email           string           `json:"email,omitempty"`
 	ExplicitContent *explicitContent `json:"explicit_content,omitempty"`
 	ExternalURLs    externalURLs     `json:"external_urls"`
-	Followers       followers        `json:"followers"`
+	Followers       *followers       `json:"followers,omitempty"` // not for development-mode apps since 2026
 	Href            string           `json:"href"`
 	ID              string           `json:"id"`
 	Images          []any            `json:"images"`
@@ -207,6 +215,9 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, c *caller) {
 		Images:       []any{},
 		Type:         "user",
 		URI:          "spotify:user:" + u.ID,
+	}
+	if !c.devMode {
+		me.Followers = &followers{}
 	}
 	// Development-mode apps never see private account details, whatever
 	// scopes the user granted.
@@ -248,22 +259,24 @@ type playlistObject struct {
 	PrimaryColor  *string      `json:"primary_color"`
 	Public        bool         `json:"public"`
 	SnapshotID    string       `json:"snapshot_id"`
-	// Exactly one of Tracks and Items is set: development-mode apps get
-	// "items", everyone else "tracks".
-	Tracks *countRef `json:"tracks,omitempty"`
-	Items  *countRef `json:"items,omitempty"`
-	Type   string    `json:"type"`
-	URI    string    `json:"uri"`
+	// Development-mode apps get "items", everyone else "tracks"; both
+	// during the transition (Server.SetTransitionShapes). A single
+	// playlist (GET /v1/playlists/{id}) embeds a page there (*pageObject),
+	// a list a count (*countRef).
+	Tracks any    `json:"tracks,omitempty"`
+	Items  any    `json:"items,omitempty"`
+	Type   string `json:"type"`
+	URI    string `json:"uri"`
 }
 
 type paging struct {
-	Href     string           `json:"href"`
-	Items    []playlistObject `json:"items"`
-	Limit    int              `json:"limit"`
-	Next     *string          `json:"next"`
-	Offset   int              `json:"offset"`
-	Previous *string          `json:"previous"`
-	Total    int              `json:"total"`
+	Href     string            `json:"href"`
+	Items    []*playlistObject `json:"items"` // nil entries are sent as null
+	Limit    int               `json:"limit"`
+	Next     *string           `json:"next"`
+	Offset   int               `json:"offset"`
+	Previous *string           `json:"previous"`
+	Total    int               `json:"total"`
 }
 
 func (s *Server) handleMyPlaylists(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -284,6 +297,7 @@ func (s *Server) handleMyPlaylists(w http.ResponseWriter, r *http.Request, c *ca
 	readCollab, readPrivate := c.can("playlist-read-collaborative"), c.can("playlist-read-private")
 	for _, p := range c.playlists {
 		switch {
+		case p.Null:
 		case p.Collaborative && !readCollab, !p.Collaborative && !p.Public && !readPrivate:
 			continue
 		}
@@ -299,7 +313,7 @@ func (s *Server) handleMyPlaylists(w http.ResponseWriter, r *http.Request, c *ca
 	}
 	page := paging{
 		Href:   pageURL(offset),
-		Items:  []playlistObject{},
+		Items:  []*playlistObject{},
 		Limit:  limit,
 		Offset: offset,
 		Total:  total,
@@ -313,12 +327,17 @@ func (s *Server) handleMyPlaylists(w http.ResponseWriter, r *http.Request, c *ca
 		page.Previous = &prev
 	}
 	for _, p := range onPage {
-		page.Items = append(page.Items, playlistJSON(p, base, c))
+		if p.Null {
+			page.Items = append(page.Items, nil)
+			continue
+		}
+		obj := playlistJSON(p, base, c, s.transitionShapes())
+		page.Items = append(page.Items, &obj)
 	}
 	writeJSON(w, http.StatusOK, page)
 }
 
-func playlistJSON(p Playlist, base string, c *caller) playlistObject {
+func playlistJSON(p Playlist, base string, c *caller, both bool) playlistObject {
 	ownerName := p.OwnerName
 	if ownerName == "" {
 		ownerName = c.ownerName(p.OwnerID)
@@ -345,9 +364,10 @@ func playlistJSON(p Playlist, base string, c *caller) playlistObject {
 		Type:       "playlist",
 		URI:        "spotify:playlist:" + p.ID,
 	}
-	if c.devMode {
+	if c.devMode || both {
 		obj.Items = &countRef{Href: href + "/items", Total: p.Tracks}
-	} else {
+	}
+	if !c.devMode || both {
 		obj.Tracks = &countRef{Href: href + "/tracks", Total: p.Tracks}
 	}
 	return obj
