@@ -60,7 +60,9 @@ func TestPaginateHostileTotal(t *testing.T) {
 		t.Run(strconv.Itoa(total), func(t *testing.T) {
 			t.Parallel()
 			h := &hostilePages{total: total, limit: 1, n: 10, maxReqs: 5,
-				next: func(base string, off int) *string { return link(fmt.Sprintf("%s/v1/items?offset=%d&limit=1", base, off+1)) }}
+				next: func(base string, off int) *string {
+					return link(fmt.Sprintf("%s/v1/items?offset=%d&limit=1", base, off+1))
+				}}
 			srv := newServer(t, h.serve)
 			h.base = srv.URL
 			c := newClient(t, srv, staticToken("tok"))
@@ -84,7 +86,9 @@ func TestPaginateHostileTotal(t *testing.T) {
 func TestPaginateTotalTooHigh(t *testing.T) {
 	t.Parallel()
 	h := &hostilePages{total: 50_000, limit: 50, n: 120, maxReqs: 1 + 2*4 + 4,
-		next: func(base string, off int) *string { return link(fmt.Sprintf("%s/v1/items?offset=%d&limit=50", base, off+50)) }}
+		next: func(base string, off int) *string {
+			return link(fmt.Sprintf("%s/v1/items?offset=%d&limit=50", base, off+50))
+		}}
 	srv := newServer(t, h.serve)
 	h.base = srv.URL
 	c := newClient(t, srv, staticToken("tok"))
@@ -144,7 +148,9 @@ func TestPaginateNextLoop(t *testing.T) {
 func TestPaginateMaxPagesFollowingNext(t *testing.T) {
 	t.Parallel()
 	h := &hostilePages{limit: 1, n: 1 << 30, maxReqs: 100,
-		next: func(base string, off int) *string { return link(fmt.Sprintf("%s/v1/items?offset=%d&limit=1", base, off+1)) }}
+		next: func(base string, off int) *string {
+			return link(fmt.Sprintf("%s/v1/items?offset=%d&limit=1", base, off+1))
+		}}
 	srv := newServer(t, h.serve)
 	h.base = srv.URL
 	c := newClient(t, srv, staticToken("tok"))
