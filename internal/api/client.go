@@ -180,6 +180,10 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) 
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
+			var tl *TooLargeError
+			if errors.As(err, &tl) {
+				return nil, err // the same answer again would be as large
+			}
 			lastErr = fmt.Errorf("%s %s: %w", method, redactURL(u), err)
 			failures++
 			if retryable && failures < attempts {
@@ -281,11 +285,28 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, token stri
 		return nil, err
 	}
 	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	b, err := io.ReadAll(io.LimitReader(res.Body, MaxBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("read answer: %w", err)
 	}
+	if len(b) > MaxBody {
+		// Cut, it would pass for a complete answer (broken JSON, or worse,
+		// valid JSON missing its end).
+		return nil, &TooLargeError{Method: method, URL: redactURL(u)}
+	}
 	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}, nil
+}
+
+// MaxBody bounds an answer read into memory. No answer of the Web API comes
+// near it (a page of 50 full playlists is under 1 MiB).
+const MaxBody = 64 << 20
+
+// TooLargeError is an answer over MaxBody: it is refused whole rather than
+// handed on cut.
+type TooLargeError struct{ Method, URL string }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the answer to %s %s is larger than %d MiB, more than spotcli reads: nothing of it was used (ask for less, e.g. a smaller limit)", e.Method, e.URL, MaxBody>>20)
 }
 
 // Get is Do for a GET whose body the caller decodes.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 // Error is an error answer of the Web API: Spotify's
@@ -75,6 +77,8 @@ func parseError(r *Response) *Error {
 	default:
 		e.Message = firstLine(string(r.Body), 120)
 	}
+	// Nothing Spotify (or a proxy) wrote reaches a terminal raw.
+	e.Message, e.Reason = auth.Printable(e.Message), auth.Printable(e.Reason)
 	e.Hint = hint(e)
 	return e
 }

@@ -13,6 +13,7 @@ type PageOptions struct {
 	PageSize    int // items per request; Spotify allows 1..50
 	Limit       int // stop after this many items; 0 means all
 	Concurrency int // requests in flight; 1 means plain sequential paging
+	MaxPages    int // most pages fetched; 0 means MaxPages
 }
 
 type pageBody struct {
@@ -88,19 +89,41 @@ func (c *Client) follow(ctx context.Context, first *url.URL, key string, p *page
 	if p.Limit > 0 {
 		step = p.Limit
 	}
-	if o.Concurrency > 1 && jump && p.Total != nil && step > 0 {
-		end := *p.Total
-		if left >= 0 && p.Offset+len(p.Items)+left < end {
-			end = p.Offset + len(p.Items) + left
-		}
-		var offsets []int
-		for off := p.Offset + step; off < end; off += step {
-			offsets = append(offsets, off)
-		}
-		return c.fetchConcurrently(ctx, first, step, offsets, o.Concurrency, send)
+	maxPages := o.MaxPages
+	if maxPages <= 0 {
+		maxPages = MaxPages
 	}
-	for p.Next != nil && len(p.Items) > 0 {
+	if o.Concurrency > 1 && jump && p.Total != nil && step > 0 && p.Offset >= 0 && p.Offset <= *p.Total {
+		start, end := p.Offset+len(p.Items), *p.Total
+		if left >= 0 && left < end-start {
+			end = start + left
+		}
+		start = p.Offset + step
+		// The page's numbers decide how many requests follow: a server
+		// claiming a billion items in pages of one gets an error, not a
+		// billion requests (nor a list of a billion offsets).
+		if end > start && (end-start-1)/step+1 > maxPages-1 {
+			return &TooManyPagesError{Total: *p.Total, PageSize: step, Max: maxPages}
+		}
+		return c.fetchConcurrently(ctx, first, step, start, end, o.Concurrency, send)
+	}
+	// Following next links: a link seen before is a loop (a server whose
+	// next points at the page itself would be paged forever), and the
+	// number of pages is bounded all the same.
+	seen := map[string]bool{pageKeyOf(first.String()): true}
+	for pages := 1; p.Next != nil && len(p.Items) > 0; pages++ {
 		next := *p.Next
+		k := pageKeyOf(next)
+		if seen[k] {
+			return &PageLoopError{Link: redactLink(next)}
+		}
+		if pages >= maxPages {
+			return &TooManyPagesError{PageSize: step, Max: maxPages}
+		}
+		seen[k] = true
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if p, err = c.page(ctx, next, key); err != nil {
 			return fmt.Errorf("page %s: %w", offsetOf(next), err)
 		}
@@ -109,6 +132,53 @@ func (c *Client) follow(ctx context.Context, first *url.URL, key string, p *page
 		}
 	}
 	return nil
+}
+
+// MaxPages bounds the pages of one listing: 100,000 pages of 50 are five
+// million items, far beyond any library or playlist, and a server that
+// claims more (or pages without end) gets an error instead of spotcli's
+// memory and time.
+const MaxPages = 100_000
+
+// TooManyPagesError stops a listing whose pages would pass MaxPages.
+type TooManyPagesError struct {
+	Total    int // the total the first page claimed; 0 if it did not say
+	PageSize int
+	Max      int
+}
+
+func (e *TooManyPagesError) Error() string {
+	if e.Total > 0 {
+		return fmt.Sprintf("the answer claims %d items in pages of %d, more than the %d pages spotcli fetches for one listing: stopping (ask for fewer items)", e.Total, e.PageSize, e.Max)
+	}
+	return fmt.Sprintf("the listing goes on past %d pages, more than spotcli fetches for one listing: stopping (ask for fewer items)", e.Max)
+}
+
+// PageLoopError stops paging when a next link leads to a page already fetched.
+type PageLoopError struct{ Link string }
+
+func (e *PageLoopError) Error() string {
+	return fmt.Sprintf("the answer's next link leads back to a page already fetched (%s): stopping instead of paging forever", e.Link)
+}
+
+// pageKeyOf identifies a page link whatever the order of its query
+// parameters.
+func pageKeyOf(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return link
+	}
+	u.RawQuery = u.Query().Encode()
+	u.Fragment = ""
+	return u.String()
+}
+
+func redactLink(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "an invalid URL"
+	}
+	return redactURL(u)
 }
 
 func offsetOf(link string) string {
@@ -159,25 +229,34 @@ type pageResult struct {
 	err   error
 }
 
-func (c *Client) fetchConcurrently(ctx context.Context, first *url.URL, step int, offsets []int, conc int, send func([]json.RawMessage) (bool, error)) error {
+// fetchConcurrently fetches the pages at offsets start, start+step, ... below
+// end, conc at a time, and sends them in order. Offsets are made as the
+// window moves, so nothing grows with the number of pages: at most 2×conc
+// pages are fetched or in flight and not yet sent, the one being sent
+// included. A page that comes back empty ends the listing: the collection
+// is shorter than its total said.
+func (c *Client) fetchConcurrently(ctx context.Context, first *url.URL, step, start, end, conc int, send func([]json.RawMessage) (bool, error)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := make([]chan pageResult, len(offsets))
-	for i := range results {
-		results[i] = make(chan pageResult, 1)
+	type slot struct {
+		off int
+		res chan pageResult
 	}
+	order := make(chan slot, 2*conc-1)
 	inflight := make(chan struct{}, conc)
-	window := make(chan struct{}, 2*conc) // fetched or in flight, not yet emitted
 	go func() {
-		for i, off := range offsets {
+		defer close(order)
+		for off := start; off < end; off += step {
+			s := slot{off: off, res: make(chan pageResult, 1)}
 			select {
-			case window <- struct{}{}:
+			case order <- s:
 			case <-ctx.Done():
 				return
 			}
 			select {
 			case inflight <- struct{}{}:
 			case <-ctx.Done():
+				s.res <- pageResult{err: ctx.Err()}
 				return
 			}
 			u := *first
@@ -185,34 +264,45 @@ func (c *Client) fetchConcurrently(ctx context.Context, first *url.URL, step int
 			q.Set("offset", strconv.Itoa(off))
 			q.Set("limit", strconv.Itoa(step))
 			u.RawQuery = q.Encode()
-			go func(i int, link string) {
+			go func(res chan<- pageResult, link string) {
 				p, err := c.page(ctx, link, "")
 				<-inflight
 				if err != nil {
-					results[i] <- pageResult{err: err}
+					res <- pageResult{err: err}
 					return
 				}
-				results[i] <- pageResult{items: p.Items}
-			}(i, u.String())
+				res <- pageResult{items: p.Items}
+			}(s.res, u.String())
 		}
 	}()
-	for i := range offsets {
+	for {
+		var s slot
+		var ok bool
+		select {
+		case s, ok = <-order:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !ok {
+			return nil
+		}
 		var r pageResult
 		select {
-		case r = <-results[i]:
+		case r = <-s.res:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 		if r.err != nil {
-			return fmt.Errorf("page at offset %d: %w", offsets[i], r.err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("page at offset %d: %w", s.off, r.err)
 		}
-		more, err := send(r.items)
-		if err != nil || !more {
+		if len(r.items) == 0 {
+			return nil
+		}
+		if more, err := send(r.items); err != nil || !more {
 			return err
 		}
-		// Free the page's slot only now: while emit runs, the page is
-		// still held.
-		<-window
 	}
-	return nil
 }

@@ -42,9 +42,11 @@ func (e *DeniedError) Error() string {
 	if e.Code == "access_denied" {
 		return "authorization was denied in the browser: nothing was stored; run spotcli login again to retry"
 	}
-	msg := "authorization failed: Spotify answered " + e.Code
+	// Both come from the redirect's query: whoever wrote it, they reach a
+	// terminal only as visible text.
+	msg := "authorization failed: Spotify answered " + Printable(e.Code)
 	if e.Description != "" {
-		msg += " (" + e.Description + ")"
+		msg += " (" + Printable(e.Description) + ")"
 	}
 	return msg
 }
@@ -229,12 +231,28 @@ func (c *callback) handle(q url.Values) page {
 	return page{Status: http.StatusOK, Title: "Logged in to spotcli", Body: "spotcli is now logged in to your Spotify account. You can close this window and return to the terminal."}
 }
 
+// MaxPastedLine bounds a line pasted at the login prompt: a redirect address
+// is a few hundred bytes, and a longer line is not one.
+const MaxPastedLine = 64 << 10
+
 // readPasted reads redirect URLs pasted in the terminal and feeds them to the
-// same handler as the loopback server. EOF just stops reading.
+// same handler as the loopback server. EOF just stops reading; a line too long
+// to be an address is refused and reading goes on.
 func (c *callback) readPasted(r io.Reader, stderr io.Writer) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+	br := bufio.NewReaderSize(r, 4096)
+	for {
+		raw, tooLong, err := readLine(br, MaxPastedLine)
+		if tooLong {
+			fmt.Fprintf(stderr, "That line is longer than %d KiB, so it is not the redirect address and was ignored: paste the address from the browser's address bar\n", MaxPastedLine>>10)
+			continue
+		}
+		if err != nil && raw == "" {
+			if !errors.Is(err, io.EOF) {
+				fmt.Fprintf(stderr, "Stopped reading pasted addresses: %v; the login still waits for the browser\n", err)
+			}
+			return
+		}
+		line := strings.TrimSpace(raw)
 		if line == "" {
 			continue
 		}
@@ -251,10 +269,52 @@ func (c *callback) readPasted(r io.Reader, stderr io.Writer) {
 	}
 }
 
+// readLine reads one line of at most max bytes (without its newline). A
+// longer line is read to its end and dropped, and tooLong says so; memory
+// stays bounded by max whatever the input.
+func readLine(br *bufio.Reader, max int) (line string, tooLong bool, err error) {
+	var b []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(b)+len(chunk) > max+1 { // +1: the newline itself
+				tooLong, b = true, nil
+			} else {
+				b = append(b, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		line := strings.TrimSuffix(string(b), "\n")
+		if tooLong || len(line) > max {
+			return "", true, err
+		}
+		return line, false, err
+	}
+}
+
 func randomString(n int) (string, error) {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("random state: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// BrowserEnv is the environment to start a browser with: the process's own
+// (environ, as os.Environ gives it) without spotcli's settings. The browser
+// needs DISPLAY, HOME, PATH and the rest, but never SPOTCLI_CLIENT_SECRET,
+// SPOTCLI_REFRESH_TOKEN or SPOTCLI_ACCESS_TOKEN: a browser, its helpers and
+// its crash reports have no business with them.
+func BrowserEnv(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(strings.ToUpper(name), "SPOTCLI_") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }

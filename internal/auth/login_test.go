@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
@@ -810,5 +811,86 @@ func TestLoginRandomness(t *testing.T) {
 	}
 	if challenges[0] == challenges[1] {
 		t.Errorf("two logins used the same PKCE challenge %q", challenges[0])
+	}
+}
+
+// TestLoginPasteLongLine: a pasted line over 64 KiB is reported and skipped,
+// and the paste reader goes on to the address after it (it used to stop
+// reading there without a word, leaving the login to time out).
+func TestLoginPasteLongLine(t *testing.T) {
+	srv := newFake(t)
+	app, _ := newApp(t, srv, pkceID, "")
+	b := newBrowser(t)
+	pr, pw := io.Pipe()
+	var stderr lockedBuffer
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer pr.Close() // first: a writer left blocked by a reader that stopped ends
+	got, err := app.Login(testCtx(t), auth.LoginOptions{
+		RedirectURI: callbackV4,
+		Timeout:     20 * time.Second,
+		Stderr:      &stderr,
+		Paste:       pr,
+		OpenBrowser: func(u string) error {
+			loc, err := b.authorize(u)
+			if err != nil {
+				t.Errorf("authorize: %v", err)
+				pw.Close()
+				return nil
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer pw.Close()
+				for _, line := range []string{
+					strings.Repeat("x", auth.MaxPastedLine+1),
+					"http://127.0.0.1/callback?code=" + strings.Repeat("A", 1<<20),
+					strings.Repeat("y", auth.MaxPastedLine), // at the limit: read, and not an address
+					loc,
+				} {
+					if _, err := io.WriteString(pw, line+"\n"); err != nil {
+						return
+					}
+				}
+			}()
+			return errors.New("no browser here")
+		},
+	})
+	if err != nil {
+		t.Fatalf("Login: %v\nstderr:\n%.2000s", err, stderr.String())
+	}
+	if got.AccessToken == "" {
+		t.Errorf("record = %+v", got)
+	}
+	s := stderr.String()
+	if n := strings.Count(s, "That line is longer than 64 KiB"); n != 2 {
+		t.Errorf("%d long lines reported, want 2:\n%.2000s", n, s)
+	}
+	if n := strings.Count(s, "That is not the redirect address"); n != 1 {
+		t.Errorf("%d garbage lines reported, want 1:\n%.2000s", n, s)
+	}
+}
+
+// TestDeniedErrorIsPrintable: the error and its description come from the
+// redirect's query and reach the terminal only as visible text.
+func TestDeniedErrorIsPrintable(t *testing.T) {
+	e := &auth.DeniedError{Code: "server_error\x1b[2J", Description: "try \x1b]52;c;ZXZpbA==\x07 again\u009b"}
+	got := e.Error()
+	want := `authorization failed: Spotify answered server_error\x1b[2J (try \x1b]52;c;ZXZpbA==\x07 again\u009b)`
+	if got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestBrowserEnv(t *testing.T) {
+	in := []string{
+		"HOME=/home/me", "DISPLAY=:0", "PATH=/usr/bin",
+		"SPOTCLI_CLIENT_SECRET=hunter2", "SPOTCLI_REFRESH_TOKEN=AQrt", "SPOTCLI_ACCESS_TOKEN=BQat",
+		"SPOTCLI_PROFILE=work", "spotcli_client_secret=lower", "SPOTCLI_=x",
+		"NOT_SPOTCLI_X=kept", "=C:=C:\\", "BROWSER=firefox",
+	}
+	want := []string{"HOME=/home/me", "DISPLAY=:0", "PATH=/usr/bin", "NOT_SPOTCLI_X=kept", "=C:=C:\\", "BROWSER=firefox"}
+	if diff := cmp.Diff(want, auth.BrowserEnv(in)); diff != "" {
+		t.Errorf("BrowserEnv (-want +got):\n%s", diff)
 	}
 }

@@ -159,6 +159,8 @@ func Load(o LoadOptions) (*Settings, error) {
 	v.SetConfigType("yaml")
 	if o.NoConfigDir && o.ConfigFile == "" {
 		s.ConfigFile = ""
+	} else if err := vetConfigFile(s.ConfigFile, os.Geteuid()); err != nil {
+		return nil, err
 	} else if err := v.ReadInConfig(); err != nil {
 		var nf viper.ConfigFileNotFoundError
 		switch {
@@ -231,8 +233,8 @@ func Load(o LoadOptions) (*Settings, error) {
 		return nil, &UsageError{fmt.Sprintf("invalid keyring_timeout %q: use a positive duration such as 5s", kw)}
 	}
 	for _, u := range []struct{ key, val string }{{KeyAccountsURL, s.AccountsURL}, {KeyAPIURL, s.APIURL}} {
-		if !strings.HasPrefix(u.val, "https://") && !strings.HasPrefix(u.val, "http://") {
-			return nil, &UsageError{fmt.Sprintf("invalid %s %q: use an http(s) URL", u.key, u.val)}
+		if err := checkBaseURL(u.key, u.val); err != nil {
+			return nil, err
 		}
 	}
 	return s, nil

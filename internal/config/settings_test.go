@@ -96,9 +96,9 @@ var settingsKeys = []struct {
 		get: func(s *config.Settings) any { return s.RedirectURI }, want: func(r string) any { return r }},
 	{key: config.KeyScopes, flag: "flag-a flag-b", env: "env-a,env-b", file: "file-a, file-b",
 		get: func(s *config.Settings) any { return s.Scopes }, want: func(r string) any { return config.SplitScopes(r) }},
-	{key: config.KeyAccountsURL, flag: "http://flag.accounts.test", env: "https://env.accounts.test", file: "http://file.accounts.test",
+	{key: config.KeyAccountsURL, flag: "https://flag.accounts.test", env: "https://env.accounts.test", file: "https://file.accounts.test",
 		get: func(s *config.Settings) any { return s.AccountsURL }, want: func(r string) any { return r }},
-	{key: config.KeyAPIURL, flag: "http://flag.api.test/v1", env: "https://env.api.test/v1", file: "http://file.api.test/v1",
+	{key: config.KeyAPIURL, flag: "https://flag.api.test/v1", env: "https://env.api.test/v1", file: "https://file.api.test/v1",
 		get: func(s *config.Settings) any { return s.APIURL }, want: func(r string) any { return r }},
 	// Only three valid values: flag and file share one, so "flag+file" is
 	// checked by TestLoadTokenStoreFlagOverFile.

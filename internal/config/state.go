@@ -68,7 +68,7 @@ func (s *Settings) KnownProfiles() []string {
 // directory it always reports true: a warning too many beats a lost one.
 func (s *Settings) WarnOnce(profile, key, day string) bool {
 	p := filepath.Join(s.Dir, "state", profile+"."+key)
-	if b, err := os.ReadFile(p); err == nil && strings.TrimSpace(string(b)) == day {
+	if b, _, err := readSmallFile(p, 1<<10); err == nil && strings.TrimSpace(string(b)) == day {
 		return false
 	}
 	_ = WriteFileAtomic(p, []byte(day+"\n"))

@@ -52,13 +52,26 @@ func (s *FileStore) Location(profile string) string {
 	return "file (plain text) " + s.path(profile)
 }
 
+// MaxRecordFile bounds a token file: a record is a few kilobytes at most,
+// and a larger file is not one (nor is it read whole into memory).
+const MaxRecordFile = 64 << 10
+
 func (s *FileStore) Load(profile string) (*auth.Record, error) {
-	b, err := os.ReadFile(s.path(profile))
+	path := s.path(profile)
+	b, fi, err := readSmallFile(path, MaxRecordFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, auth.ErrNotFound
 	}
+	var nr *notRegularError
+	var tl *tooLargeError
+	if errors.As(err, &nr) || errors.As(err, &tl) {
+		return nil, &CorruptError{Profile: profile, Where: path, Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read stored login: %w", err)
+	}
+	if err := vetTokenFile(profile, path, fi, os.Geteuid()); err != nil {
+		return nil, err
 	}
 	rec, err := auth.DecodeRecord(b)
 	if err != nil {
@@ -263,6 +276,20 @@ func (s *KeyringStore) Delete(profile string) (bool, error) {
 	return err == nil, err
 }
 
+// KeyringDownError is token_store=auto finding no login in the file store
+// while the keyring, where it would be, cannot be asked.
+type KeyringDownError struct {
+	Profile string
+	Err     error // wraps ErrKeyringUnavailable
+}
+
+func (e *KeyringDownError) Error() string {
+	return fmt.Sprintf("the keyring is locked or unreachable (%v), so the login of profile %q cannot be read: unlock the keyring (or run spotcli where its D-Bus session is) and try again; to keep logins in a plain-text file instead, set token_store to file and run spotcli login",
+		e.Err, e.Profile)
+}
+
+func (e *KeyringDownError) Unwrap() error { return e.Err }
+
 // AutoStore prefers the keyring and falls back to the file store, with one
 // warning, when the keyring cannot be reached. Reads look in both and take the
 // newer record, so a token refreshed while the keyring was away is not lost.
@@ -308,6 +335,11 @@ func (s *AutoStore) Load(profile string) (*auth.Record, error) {
 	fr, ferr := s.File.Load(profile)
 	if ferr != nil && !errors.Is(ferr, auth.ErrNotFound) {
 		return nil, ferr
+	}
+	if kerr != nil && fr == nil && errors.Is(kerr, ErrKeyringUnavailable) {
+		// The login may well be in the keyring: "not logged in" would send
+		// the user to log in again, into a plain-text file.
+		return nil, &KeyringDownError{Profile: profile, Err: kerr}
 	}
 	switch {
 	case kr != nil && (fr == nil || !fr.UpdatedAt.After(kr.UpdatedAt)):

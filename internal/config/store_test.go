@@ -804,6 +804,7 @@ func TestAutoStoreLoadNewer(t *testing.T) {
 		unavailable bool
 		want        *time.Time // UpdatedAt of the record loaded; nil means ErrNotFound
 		wantWhere   string     // "keyring" or "file"
+		wantDown    bool       // want a *KeyringDownError instead of ErrNotFound
 	}{
 		{name: "neither", want: nil},
 		{name: "keyring only", keyring: &older, want: &older, wantWhere: "keyring"},
@@ -812,7 +813,9 @@ func TestAutoStoreLoadNewer(t *testing.T) {
 		{name: "file newer", keyring: &older, file: &newer, want: &newer, wantWhere: "file"},
 		{name: "same time prefers keyring", keyring: &older, file: &older, want: &older, wantWhere: "keyring"},
 		{name: "keyring unavailable reads the file", keyring: &newer, file: &older, unavailable: true, want: &older, wantWhere: "file"},
-		{name: "keyring unavailable, no file", keyring: &newer, unavailable: true, want: nil},
+		// Not "no stored login": the login may be in the keyring, and
+		// logging in again would put a second one in a plain-text file.
+		{name: "keyring unavailable, no file", keyring: &newer, unavailable: true, want: nil, wantDown: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -828,6 +831,14 @@ func TestAutoStoreLoadNewer(t *testing.T) {
 				}
 			}
 			got, err := f.st.Load("work")
+			if tt.wantDown {
+				var kd *config.KeyringDownError
+				if !errors.As(err, &kd) || !errors.Is(err, config.ErrKeyringUnavailable) || errors.Is(err, auth.ErrNotFound) ||
+					!strings.Contains(err.Error(), "the keyring is locked or unreachable") {
+					t.Errorf("Load = %v, %v; want a *KeyringDownError", got, err)
+				}
+				return
+			}
 			if tt.want == nil {
 				if !errors.Is(err, auth.ErrNotFound) {
 					t.Errorf("Load = %v, %v; want auth.ErrNotFound", got, err)
