@@ -32,6 +32,11 @@ func NewLogoutCmd(f *cmdutil.Factory, runF func(context.Context, *logoutOptions)
 }
 
 func runLogout(ctx context.Context, o *logoutOptions) error {
+	// As login does: the stored login is not this run's, and removing it
+	// would surprise a CI job that only meant to drop its variable.
+	if k := auth.EnvCredentials(o.f.Getenv); k != "" {
+		return fmt.Errorf("%s is set, and credentials from the environment take precedence over a stored login: unset it first (unset %s), then run spotcli logout; nothing was removed", k, k)
+	}
 	s, err := o.f.Settings()
 	if err != nil {
 		return err

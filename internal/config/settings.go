@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 // Keys and their defaults. Every key is read from SPOTCLI_<KEY> too.
@@ -204,6 +205,11 @@ func Load(o LoadOptions) (*Settings, error) {
 
 	s.ClientID = strings.TrimSpace(v.GetString(KeyClientID))
 	s.ClientSecret = strings.TrimSpace(v.GetString(KeyClientSecret))
+	for _, c := range []struct{ key, val string }{{KeyClientID, s.ClientID}, {KeyClientSecret, s.ClientSecret}} {
+		if err := checkCredential(c.key, c.val, s.ConfigFile, o.Flags); err != nil {
+			return nil, err
+		}
+	}
 	s.RedirectURI = v.GetString(KeyRedirectURI)
 	s.Scopes = SplitScopes(v.GetString(KeyScopes))
 	if sl := v.GetStringSlice(KeyScopes); len(s.Scopes) == 0 && len(sl) > 0 {
@@ -238,6 +244,29 @@ func Load(o LoadOptions) (*Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// checkCredential refuses a client ID or secret with whitespace or a
+// control character inside (around it, it was trimmed), naming where the
+// value came from: a flag, the SPOTCLI_ variable or the config file.
+func checkCredential(key, val, file string, flags *pflag.FlagSet) error {
+	where := key + " in " + file
+	if fl := flagOf(flags, key); fl != nil && fl.Changed {
+		where = "--" + fl.Name
+	} else if os.Getenv("SPOTCLI_"+strings.ToUpper(key)) != "" {
+		where = "SPOTCLI_" + strings.ToUpper(key)
+	}
+	if err := auth.CheckToken(where, val); err != nil {
+		return &UsageError{err.Error()}
+	}
+	return nil
+}
+
+func flagOf(flags *pflag.FlagSet, key string) *pflag.Flag {
+	if flags == nil {
+		return nil
+	}
+	return flags.Lookup(strings.ReplaceAll(key, "_", "-"))
 }
 
 // SplitScopes splits a space- or comma-separated scope list.
