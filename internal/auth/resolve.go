@@ -55,6 +55,9 @@ type Resolver struct {
 	Warn io.Writer
 	// OnExpiring is Source.OnExpiring for a stored login.
 	OnExpiring func(daysLeft int)
+	// OnRefused is told when Spotify refused a stored login's refresh
+	// token (invalid_grant), so that status can say so later.
+	OnRefused func(profile string, rec *Record, err *LoginNeededError)
 }
 
 func (r *Resolver) now() time.Time {
@@ -113,7 +116,15 @@ func (r *Resolver) Stored(profile string) (*Source, error) {
 	}
 	src := &Source{Profile: profile, Store: store, Now: r.Now, Warn: r.Warn}
 	if r.App != nil {
-		src.Grant = r.App.Refresh
+		app, onRefused := r.App, r.OnRefused
+		src.Grant = func(ctx context.Context, rec *Record) (*Record, error) {
+			next, err := app.Refresh(ctx, rec)
+			var ln *LoginNeededError
+			if onRefused != nil && errors.As(err, &ln) && ln.Refused != "" {
+				onRefused(profile, rec, ln)
+			}
+			return next, err
+		}
 	}
 	if r.Lock != nil {
 		src.Lock = r.Lock(profile)
