@@ -182,6 +182,7 @@ func (f *Factory) APIClient(tokens api.TokenSource) (*api.Client, error) {
 		Tokens:    tokens,
 		MaxWait:   s.MaxWait,
 		Timeout:   s.Timeout,
+		ScopeHint: f.scopeHint(s.Profile),
 	}, nil
 }
 

@@ -57,11 +57,12 @@ empty, never guessed: the track count when it gives none, the visibility when
 	return c
 }
 
-func runPlaylists(ctx context.Context, o *playlistsOptions) error {
-	client, _, err := o.f.UserClient()
+func runPlaylists(ctx context.Context, o *playlistsOptions) (err error) {
+	client, src, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
+	defer warnShortened(o.f, src, &err)
 	return o.List(ctx, o.f, client, "me/playlists", cmdutil.Listing{
 		Header: []string{"NAME", "ID", "TRACKS", "OWNER", "VISIBILITY"},
 		Fit:    0,
