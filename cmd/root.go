@@ -18,6 +18,7 @@ import (
 	apicmd "github.com/spotcli/spotcli/cmd/api"
 	authcmd "github.com/spotcli/spotcli/cmd/auth"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	configcmd "github.com/spotcli/spotcli/cmd/config"
 	"github.com/spotcli/spotcli/cmd/playlists"
 )
 
@@ -100,6 +101,7 @@ made for pipes: data on stdout, everything else on stderr.
 		authcmd.NewWhoamiCmd(f, nil),
 		playlists.NewPlaylistsCmd(f, nil),
 		apicmd.NewAPICmd(f, nil),
+		configcmd.NewConfigCmd(f),
 	)
 	root.AddCommand(newVersionCmd(f))
 	root.AddCommand(devCommands(f)...)

@@ -37,6 +37,9 @@ type Factory struct {
 	Now      func() time.Time
 	// StdoutTTY reports whether stdout is a terminal; TermWidth its width.
 	StdoutTTY func() bool
+	// StdinTTY reports whether stdin is a terminal (nil: it is not), which
+	// prompts need too.
+	StdinTTY  func() bool
 	TermWidth func() int
 	// Keyring is the OS keyring (or a mock in unit tests).
 	Keyring config.KeyringBackend
@@ -82,6 +85,7 @@ func NewFactory(build BuildInfo) *Factory {
 		Getenv:    os.Getenv,
 		Now:       time.Now,
 		StdoutTTY: func() bool { return term.IsTerminal(int(os.Stdout.Fd())) },
+		StdinTTY:  func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
 		TermWidth: func() int {
 			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 				return w

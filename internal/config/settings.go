@@ -96,6 +96,12 @@ type LoadOptions struct {
 	// environment, and HOME may be read-only or missing. An explicit
 	// ConfigFile is still read.
 	NoConfigDir bool
+	// NoEnv ignores the SPOTCLI_<KEY> variables: the file alone is judged
+	// (spotcli config set checks the file it is about to write).
+	NoEnv bool
+	// Profile, when set, is the profile whose settings are resolved,
+	// whatever the flags, the environment and the file say.
+	Profile string
 }
 
 // ConfigDir is SPOTCLI_CONFIG_DIR, or spotcli under the OS's config directory.
@@ -143,7 +149,9 @@ func Load(o LoadOptions) (*Settings, error) {
 	for _, d := range Defaults() {
 		v.SetDefault(d.Key, d.Value)
 		// Explicit binding: AutomaticEnv alone misses keys nobody Set.
-		_ = v.BindEnv(d.Key, "SPOTCLI_"+strings.ToUpper(d.Key))
+		if !o.NoEnv {
+			_ = v.BindEnv(d.Key, "SPOTCLI_"+strings.ToUpper(d.Key))
+		}
 	}
 	if o.Flags != nil {
 		for _, d := range Defaults() {
@@ -180,6 +188,9 @@ func Load(o LoadOptions) (*Settings, error) {
 	}
 	sort.Strings(s.ConfigProfiles)
 	s.Profile = v.GetString(KeyProfile)
+	if o.Profile != "" {
+		s.Profile = o.Profile
+	}
 	if !ValidProfile(s.Profile) {
 		return nil, &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", s.Profile)}
 	}
@@ -192,7 +203,7 @@ func Load(o LoadOptions) (*Settings, error) {
 		}
 		// Ask the environment viper reads, not getenv: otherwise the
 		// profile's value would override a SPOTCLI_<KEY> that viper did see.
-		if os.Getenv("SPOTCLI_"+strings.ToUpper(k)) != "" {
+		if !o.NoEnv && os.Getenv("SPOTCLI_"+strings.ToUpper(k)) != "" {
 			continue
 		}
 		if f := o.Flags; f != nil {
@@ -206,7 +217,7 @@ func Load(o LoadOptions) (*Settings, error) {
 	s.ClientID = strings.TrimSpace(v.GetString(KeyClientID))
 	s.ClientSecret = strings.TrimSpace(v.GetString(KeyClientSecret))
 	for _, c := range []struct{ key, val string }{{KeyClientID, s.ClientID}, {KeyClientSecret, s.ClientSecret}} {
-		if err := checkCredential(c.key, c.val, s.ConfigFile, o.Flags); err != nil {
+		if err := checkCredential(c.key, c.val, s.ConfigFile, o.Flags, o.NoEnv); err != nil {
 			return nil, err
 		}
 	}
@@ -249,11 +260,11 @@ func Load(o LoadOptions) (*Settings, error) {
 // checkCredential refuses a client ID or secret with whitespace or a
 // control character inside (around it, it was trimmed), naming where the
 // value came from: a flag, the SPOTCLI_ variable or the config file.
-func checkCredential(key, val, file string, flags *pflag.FlagSet) error {
+func checkCredential(key, val, file string, flags *pflag.FlagSet, noEnv bool) error {
 	where := key + " in " + file
 	if fl := flagOf(flags, key); fl != nil && fl.Changed {
 		where = "--" + fl.Name
-	} else if os.Getenv("SPOTCLI_"+strings.ToUpper(key)) != "" {
+	} else if !noEnv && os.Getenv("SPOTCLI_"+strings.ToUpper(key)) != "" {
 		where = "SPOTCLI_" + strings.ToUpper(key)
 	}
 	if err := auth.CheckToken(where, val); err != nil {
