@@ -103,7 +103,7 @@ made for pipes: data on stdout, everything else on stderr.
 		apicmd.NewAPICmd(f, nil),
 		configcmd.NewConfigCmd(f),
 	)
-	root.AddCommand(newVersionCmd(f))
+	root.AddCommand(newVersionCmd(f), newEnvironmentCmd())
 	root.AddCommand(devCommands(f)...)
 	// After every AddCommand: completions are registered by walking the tree.
 	registerCompletions(root, f)
