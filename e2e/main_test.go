@@ -31,6 +31,9 @@ func TestMain(m *testing.M) {
 		"hangingsecrets": hangingSecretsMain,
 		"pasting-user":   pastingUserMain,
 		"exits":          exitsMain,
+		"gh":             ghMain,
+		"ssh":            sshMain,
+		"tunnel-user":    tunnelUserMain,
 	})
 }
 
