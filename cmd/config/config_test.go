@@ -193,3 +193,31 @@ func TestConfigProfiles(t *testing.T) {
 		t.Errorf("after unset, work's client_id = %q", got)
 	}
 }
+
+// spotcli config knows every key of the README's settings table, and the
+// table every key spotcli config knows.
+func TestReadmeSettingsAreConfigKeys(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "## Settings\n")
+	if !ok {
+		t.Fatal("README.md has no Settings section")
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	var readme []string
+	for _, l := range strings.Split(sec, "\n") {
+		if strings.HasPrefix(l, "| `") {
+			k, _, _ := strings.Cut(strings.TrimPrefix(l, "| `"), "`")
+			readme = append(readme, k)
+		}
+	}
+	var keys []string
+	for _, d := range config.Defaults() {
+		keys = append(keys, d.Key)
+	}
+	if strings.Join(readme, " ") != strings.Join(keys, " ") {
+		t.Errorf("README's settings %q, spotcli config's keys %q", readme, keys)
+	}
+}
