@@ -59,6 +59,7 @@ func runLogout(ctx context.Context, o *logoutOptions) error {
 	if _, err := app.Delete(auth.AppProfile(s.Profile)); err != nil {
 		return fmt.Errorf("remove the app-only token of profile %q: %w", s.Profile, err)
 	}
+	_ = s.ClearRefused(s.Profile) // about the login just removed
 	if err := s.NoteProfile(s.Profile, false); err != nil {
 		cmdutil.Warn(o.f.Err, "could not remove profile %q from the profile index: %v", s.Profile, err)
 	}
