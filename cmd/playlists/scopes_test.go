@@ -65,3 +65,26 @@ func TestPlaylistItemsMissingScope(t *testing.T) {
 		t.Errorf("error %v\nwant %q", err, want)
 	}
 }
+
+// With credentials from the environment, the hint says how to replace them:
+// login refuses to run there.
+func TestMissingScopeHintEnvironment(t *testing.T) {
+	e := newLibrary(t)
+	access, _ := e.Fake.IssueTokens(cmdutiltest.ClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
+	e.Setenv("SPOTCLI_ACCESS_TOKEN", access)
+	e.Fake.GeneratePlaylistItems("0TrickyQuotes000000005", 2)
+	r := e.Factory("")
+	err := runPlaylistItems(context.Background(), &playlistItemsOptions{f: r.F, PlaylistID: "0TrickyQuotes000000005", ListOptions: cmdutil.ListOptions{Concurrency: 8}})
+	want := "run spotcli login --add-scopes playlist-read-private,playlist-read-collaborative where the login is stored, then replace SPOTCLI_ACCESS_TOKEN with the output of spotcli token"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v\nwant %q", err, want)
+	}
+	// Its scopes unknown, the listing is not warned about.
+	r = e.Factory("")
+	if err := runPlaylists(context.Background(), &playlistsOptions{f: r.F, ListOptions: cmdutil.ListOptions{Output: "tsv", Concurrency: 8}}); err != nil {
+		t.Fatal(err)
+	}
+	if r.Err.Len() != 0 {
+		t.Errorf("stderr %q", r.Err)
+	}
+}
