@@ -221,3 +221,35 @@ func TestReadmeSettingsAreConfigKeys(t *testing.T) {
 		t.Errorf("README's settings %q, spotcli config's keys %q", readme, keys)
 	}
 }
+
+// A config file that is a symlink stays one, and the directory of a
+// --config file keeps its mode.
+func TestConfigSetSymlinkAndDirectory(t *testing.T) {
+	e := cmdutiltest.New(t)
+	dotfiles := filepath.Join(t.TempDir(), "dotfiles")
+	if err := os.MkdirAll(dotfiles, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	real := filepath.Join(dotfiles, "spotcli.yaml")
+	if err := os.WriteFile(real, []byte("max_wait: 1m\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(e.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(e.Dir, "config.yaml")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, e, "", "set", "token_store", "file")
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symlink was replaced: %v %v", fi.Mode(), err)
+	}
+	b, _ := os.ReadFile(real)
+	if string(b) != "max_wait: 1m\ntoken_store: file\n" {
+		t.Errorf("the file it points to:\n%s", b)
+	}
+	if fi, _ := os.Stat(dotfiles); fi.Mode().Perm() != 0o755 {
+		t.Errorf("the directory's mode changed to %04o", fi.Mode().Perm())
+	}
+}

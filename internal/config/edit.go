@@ -240,12 +240,37 @@ func (f *File) Write(profile string) ([]string, error) {
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	dir := filepath.Dir(f.Path)
-	tmp := filepath.Join(dir, "."+filepath.Base(f.Path)+".new")
-	if err := WriteFileAtomic(tmp, buf.Bytes()); err != nil {
+	// A config file that is a symlink (dotfiles) is written where it
+	// points, and stays a symlink.
+	target := f.Path
+	if t, err := filepath.EvalSymlinks(f.Path); err == nil {
+		target = t
+	}
+	dir := filepath.Dir(target)
+	// The directory is created 0700 if need be, but an existing one (that
+	// of --config FILE, say) keeps its mode.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
+	tf, err := os.CreateTemp(dir, "."+filepath.Base(target)+".new-*")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", f.Path, err)
+	}
+	tmp := tf.Name()
 	defer os.Remove(tmp) // a no-op after the rename
+	err = tf.Chmod(0o600)
+	if _, werr := tf.Write(buf.Bytes()); err == nil {
+		err = werr
+	}
+	if serr := tf.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := tf.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", f.Path, err)
+	}
 	var warnings []string
 	for _, p := range []string{"", profile} {
 		s, err := Load(LoadOptions{ConfigFile: tmp, NoConfigDir: true, NoEnv: true, Profile: p, Getenv: func(string) string { return "" }})
@@ -266,7 +291,7 @@ func (f *File) Write(profile string) ([]string, error) {
 			}
 		}
 	}
-	if err := os.Rename(tmp, f.Path); err != nil {
+	if err := os.Rename(tmp, target); err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
 	return warnings, nil
