@@ -164,7 +164,7 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	}
 	fmt.Fprintf(f.Err, "Logged in as %s (%s); token stored in %s\n", name, me.ID, src.Location())
 	if saveID {
-		saveClientID(f, s, clientID)
+		saveClientID(ctx, f, s, clientID)
 	}
 	if err := s.ClearRefused(s.Profile); err != nil {
 		cmdutil.Warn(f.Err, "could not clear the note that Spotify refused the old login: %v", err)

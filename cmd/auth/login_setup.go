@@ -1,6 +1,7 @@
 package authcmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -80,7 +81,7 @@ func readLine(r io.Reader) (string, error) {
 
 // saveClientID writes the client ID of a login that worked to the profile's
 // config (the top level for the default profile), unless one is set there.
-func saveClientID(f *cmdutil.Factory, s *config.Settings, id string) {
+func saveClientID(ctx context.Context, f *cmdutil.Factory, s *config.Settings, id string) {
 	path := s.ConfigFile
 	if path == "" {
 		var err error
@@ -89,26 +90,26 @@ func saveClientID(f *cmdutil.Factory, s *config.Settings, id string) {
 			return
 		}
 	}
-	cf, err := config.ReadFile(path)
-	if err != nil {
-		cmdutil.Warn(f.Err, "client ID not saved: %v", err)
-		return
-	}
 	section := ""
 	if s.Profile != "default" {
 		section = s.Profile
 	}
-	if have, where, ok := cf.Get(section, config.KeyClientID); ok {
-		if have != id {
-			cmdutil.Warn(f.Err, "%s in %s is %s, not the --client-id of this login; it was left as it is", where, path, have)
+	saved := false
+	_, err := config.Edit(ctx, path, config.LockDir(f.Getenv), section, func(cf *config.File) (bool, error) {
+		if have, where, ok := cf.Get(section, config.KeyClientID); ok {
+			if have != id {
+				cmdutil.Warn(f.Err, "%s in %s is %s, not the --client-id of this login; it was left as it is", where, path, have)
+			}
+			return false, nil
 		}
-		return
-	}
-	if err := cf.Set(section, config.KeyClientID, id); err == nil {
-		_, err = cf.Write(section)
-	}
+		saved = true
+		return true, cf.Set(section, config.KeyClientID, id)
+	})
 	if err != nil {
 		cmdutil.Warn(f.Err, "client ID not saved: %v", err)
+		return
+	}
+	if !saved {
 		return
 	}
 	suffix := ""

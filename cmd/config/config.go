@@ -64,27 +64,36 @@ func completeKeys(_ *cobra.Command, args []string, _ string) ([]cobra.Completion
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
-// file reads the config file and names the section a change goes to: the
-// profile's with --profile, else the top level.
-func file(f *cmdutil.Factory) (*config.File, string, error) {
+// target is the config file and the section a command reads or changes:
+// the profile's with --profile, else the top level ("").
+func target(f *cmdutil.Factory) (string, string, error) {
 	path, err := f.ConfigPath()
 	if err != nil {
-		return nil, "", err
+		return "", "", err
 	}
 	profile := f.ProfileFlag()
 	if profile != "" && !config.ValidProfile(profile) {
-		return nil, "", &config.UsageError{Msg: fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", profile)}
+		return "", "", &config.UsageError{Msg: fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", profile)}
+	}
+	return path, profile, nil
+}
+
+// file reads the config file of target.
+func file(f *cmdutil.Factory) (*config.File, string, error) {
+	path, profile, err := target(f)
+	if err != nil {
+		return nil, "", err
 	}
 	cf, err := config.ReadFile(path)
 	return cf, profile, err
 }
 
 // where names a section for people.
-func where(cf *config.File, profile string) string {
+func where(path, profile string) string {
 	if profile == "" {
-		return cf.Path
+		return path
 	}
-	return fmt.Sprintf("%s (profile %s)", cf.Path, profile)
+	return fmt.Sprintf("%s (profile %s)", path, profile)
 }
 
 // knownKey refuses an unknown setting as a usage error.

@@ -54,9 +54,9 @@ func runGet(_ context.Context, o *getOptions) error {
 	}
 	if o.Key == config.KeyClientSecret {
 		if !ok {
-			return fmt.Errorf("client_secret is not set in %s", where(cf, profile))
+			return fmt.Errorf("client_secret is not set in %s", where(cf.Path, profile))
 		}
-		return fmt.Errorf("client_secret is set in %s, and spotcli never prints it", where(cf, profile))
+		return fmt.Errorf("client_secret is set in %s, and spotcli never prints it", where(cf.Path, profile))
 	}
 	_, err = fmt.Fprintln(o.f.Out, v)
 	return err

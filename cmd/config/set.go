@@ -56,7 +56,7 @@ other users can see it.`,
 	}
 }
 
-func runSet(_ context.Context, o *setOptions) error {
+func runSet(ctx context.Context, o *setOptions) error {
 	if o.Key == config.KeyClientSecret {
 		line, err := bufio.NewReader(io.LimitReader(o.f.In, 4<<10)).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -66,20 +66,19 @@ func runSet(_ context.Context, o *setOptions) error {
 			return cmdutil.UsageErrorf(`client_secret is read from stdin, and stdin was empty: printf '%%s\n' "$SECRET" | spotcli config set client_secret`)
 		}
 	}
-	cf, profile, err := file(o.f)
+	path, profile, err := target(o.f)
 	if err != nil {
 		return err
 	}
-	if err := cf.Set(profile, o.Key, o.Value); err != nil {
-		return err
-	}
-	warnings, err := cf.Write(profile)
+	warnings, err := config.Edit(ctx, path, config.LockDir(o.f.Getenv), profile, func(cf *config.File) (bool, error) {
+		return true, cf.Set(profile, o.Key, o.Value)
+	})
 	if err != nil {
 		return err
 	}
 	for _, w := range warnings {
 		cmdutil.Warn(o.f.Err, "%s", w)
 	}
-	fmt.Fprintf(o.f.Err, "Set %s in %s\n", o.Key, where(cf, profile))
+	fmt.Fprintf(o.f.Err, "Set %s in %s\n", o.Key, where(path, profile))
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/config"
 )
 
 type unsetOptions struct {
@@ -35,26 +36,26 @@ func newUnsetCmd(f *cmdutil.Factory, runF func(context.Context, *unsetOptions) e
 	}
 }
 
-func runUnset(_ context.Context, o *unsetOptions) error {
-	cf, profile, err := file(o.f)
+func runUnset(ctx context.Context, o *unsetOptions) error {
+	path, profile, err := target(o.f)
 	if err != nil {
 		return err
 	}
-	removed, err := cf.Unset(profile, o.Key)
+	removed := false
+	warnings, err := config.Edit(ctx, path, config.LockDir(o.f.Getenv), profile, func(cf *config.File) (bool, error) {
+		removed, err = cf.Unset(profile, o.Key)
+		return removed, err
+	})
 	if err != nil {
 		return err
 	}
 	if !removed {
-		fmt.Fprintf(o.f.Err, "%s was not set in %s\n", o.Key, where(cf, profile))
+		fmt.Fprintf(o.f.Err, "%s was not set in %s\n", o.Key, where(path, profile))
 		return nil
-	}
-	warnings, err := cf.Write(profile)
-	if err != nil {
-		return err
 	}
 	for _, w := range warnings {
 		cmdutil.Warn(o.f.Err, "%s", w)
 	}
-	fmt.Fprintf(o.f.Err, "Removed %s from %s\n", o.Key, where(cf, profile))
+	fmt.Fprintf(o.f.Err, "Removed %s from %s\n", o.Key, where(path, profile))
 	return nil
 }

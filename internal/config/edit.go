@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -295,4 +296,37 @@ func (f *File) Write(profile string) ([]string, error) {
 		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
 	return warnings, nil
+}
+
+// Edit reads the config file at path, applies change and writes the file
+// back (when change reports a change), under a lock in lockDir (the
+// config directory's locks, "" for none), so that two edits at once do not
+// lose one of them. It returns Write's warnings.
+func Edit(ctx context.Context, path, lockDir, profile string, change func(*File) (bool, error)) ([]string, error) {
+	if lockDir != "" {
+		unlock, err := FileLock(filepath.Join(lockDir, "config.lock"))(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("lock the config file: %w", err)
+		}
+		defer unlock()
+	}
+	cf, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	changed, err := change(cf)
+	if err != nil || !changed {
+		return nil, err
+	}
+	return cf.Write(profile)
+}
+
+// LockDir is where Edit's lock lives: the config directory's locks, or ""
+// when there is no config directory.
+func LockDir(getenv func(string) string) string {
+	dir, err := ConfigDir(getenv)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "locks")
 }
