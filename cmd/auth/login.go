@@ -138,7 +138,7 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if name == "" {
 		name = me.ID
 	}
-	fmt.Fprintf(f.Err, "Logged in as %s (%s); token stored in %s\n", name, me.ID, store.Location(s.Profile))
+	fmt.Fprintf(f.Err, "Logged in as %s (%s); token stored in %s\n", auth.Printable(name), auth.Printable(me.ID), store.Location(s.Profile))
 	return nil
 }
 

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pkg/browser"
 	"github.com/spf13/pflag"
 	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
@@ -231,23 +230,25 @@ func (t StaticTokens) Renew(context.Context, string) (string, bool, error) {
 }
 
 // Browse opens url with $BROWSER or the OS's default browser. Whatever the
-// browser prints goes to stderr: stdout is for data.
+// browser prints goes to stderr: stdout is for data. The browser starts with
+// the environment minus SPOTCLI_* (auth.BrowserEnv): the client secret and
+// any token stay in spotcli.
 func (f *Factory) Browse(url string) error {
 	if f.OpenBrowser != nil {
 		return f.OpenBrowser(url)
 	}
+	env := auth.BrowserEnv(os.Environ())
 	if b := strings.TrimSpace(f.Getenv("BROWSER")); b != "" {
 		parts := strings.Fields(b)
 		c := exec.Command(parts[0], append(parts[1:], url)...)
-		c.Stdout, c.Stderr = f.Err, f.Err
+		c.Stdout, c.Stderr, c.Env = f.Err, f.Err, env
 		if err := c.Start(); err != nil {
 			return fmt.Errorf("run $BROWSER: %w", err)
 		}
 		go func() { _ = c.Wait() }()
 		return nil
 	}
-	browser.Stdout, browser.Stderr = f.Err, f.Err
-	if err := browser.OpenURL(url); err != nil {
+	if err := openDefaultBrowser(url, env, f.Err); err != nil {
 		return errors.New("no browser could be started")
 	}
 	return nil
