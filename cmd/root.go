@@ -40,8 +40,8 @@ func Run(build BuildInfo, args []string) int {
 
 // Main runs spotcli with args and returns the exit code.
 func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	// Everything on stderr (errors quoting Spotify, warnings, the browser's
-	// output) reaches the terminal with its control characters escaped.
+	// Everything spotcli writes on stderr (errors quoting Spotify, warnings)
+	// reaches the terminal with its control characters escaped.
 	if _, ok := f.Err.(cmdutil.SafeWriter); !ok {
 		f.Err = cmdutil.SafeWriter{W: f.Err}
 	}

@@ -238,17 +238,23 @@ func (f *Factory) Browse(url string) error {
 		return f.OpenBrowser(url)
 	}
 	env := auth.BrowserEnv(os.Environ())
+	// The browser gets stderr itself, not a pipe through SafeWriter: it may
+	// outlive spotcli, and its output is the desktop's, not Spotify's.
+	out := f.Err
+	if sw, ok := out.(SafeWriter); ok {
+		out = sw.W
+	}
 	if b := strings.TrimSpace(f.Getenv("BROWSER")); b != "" {
 		parts := strings.Fields(b)
 		c := exec.Command(parts[0], append(parts[1:], url)...)
-		c.Stdout, c.Stderr, c.Env = f.Err, f.Err, env
+		c.Stdout, c.Stderr, c.Env = out, out, env
 		if err := c.Start(); err != nil {
 			return fmt.Errorf("run $BROWSER: %w", err)
 		}
 		go func() { _ = c.Wait() }()
 		return nil
 	}
-	if err := openDefaultBrowser(url, env, f.Err); err != nil {
+	if err := openDefaultBrowser(url, env, out); err != nil {
 		return errors.New("no browser could be started")
 	}
 	return nil

@@ -227,9 +227,8 @@ func SafeText(s string) string {
 	return b.String()
 }
 
-// SafeWriter passes text through SafeText on its way to w (stderr): errors
-// and warnings quote Spotify's messages and names, and a browser's output
-// goes there too.
+// SafeWriter passes text through SafeText on its way to W (stderr): errors
+// and warnings quote Spotify's messages and names.
 type SafeWriter struct{ W io.Writer }
 
 func (s SafeWriter) Write(p []byte) (int, error) {
