@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -194,5 +196,147 @@ func TestBrowserGetsNoSpotcliEnvironment(t *testing.T) {
 	}
 	if !strings.Contains(string(env), "HOME=") || !strings.Contains(string(env), "PATH=") {
 		t.Errorf("the browser's environment lost HOME or PATH:\n%s", env)
+	}
+}
+
+// TestKeyringDownIsNotLoggedOut: with token_store=auto, a keyring that is
+// locked, never answers or is not there at all, and no login in the file
+// store, used to read as "not logged in" (exit 4), and logging in as told put
+// a second login in plain text. Now the error says the keyring cannot be
+// read (exit 1), and status says so too (issue 13, item 6).
+func TestKeyringDownIsNotLoggedOut(t *testing.T) {
+	t.Run("no D-Bus session", func(t *testing.T) {
+		h := newHarness(t)
+		delete(h.env, "DBUS_SESSION_BUS_ADDRESS")
+		h.env["SPOTCLI_TOKEN_STORE"] = "auto"
+		for _, args := range [][]string{{"token"}, {"whoami"}, {"status"}} {
+			r := h.run("", args...)
+			if r.code != 1 || !strings.Contains(r.stderr+r.stdout, "the keyring is locked or unreachable") || !strings.Contains(r.stderr+r.stdout, "no D-Bus session") {
+				t.Errorf("spotcli %s: want exit 1 saying the keyring cannot be read: %s", args[0], r)
+			}
+		}
+		h.noRecord("default")
+	})
+	if _, err := exec.LookPath("dbus-run-session"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("dbus-run-session is missing: .ci/setup.sh installs dbus")
+		}
+		t.Skip("no dbus-run-session: apt-get install dbus (or run scripts/test.sh)")
+	}
+	for _, tt := range []struct {
+		name, script string
+		bare         bool
+		keyring      string
+	}{
+		{name: "no unlocked collection", script: `$SPOTCLI`, keyring: "unlock"},
+		{name: "a keyring that never answers", bare: true, script: `hangingsecrets "$READY" & for i in $(seq 200); do [ -e "$READY" ] && break; sleep 0.05; done; $SPOTCLI`, keyring: "no answer within 1s"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.env["SPOTCLI_TOKEN_STORE"] = "auto"
+			h.env["SPOTCLI_KEYRING_TIMEOUT"] = "1s"
+			h.env["READY"] = filepath.Join(h.dir, "ready")
+			h.env["XDG_DATA_HOME"] = filepath.Join(h.dir, "data")
+			h.env["XDG_RUNTIME_DIR"] = filepath.Join(h.dir, "runtime")
+			os.MkdirAll(h.env["XDG_RUNTIME_DIR"], 0o700)
+			args := []string{}
+			if tt.bare {
+				cfg := filepath.Join(h.dir, "bus.conf")
+				os.WriteFile(cfg, []byte(bareBusConfig), 0o600)
+				args = append(args, "--config-file="+cfg)
+			}
+			h.env["SPOTCLI"] = "spotcli whoami"
+			r := h.runProgram("dbus-run-session", append(args, "--", "sh", "-c", tt.script)...)
+			if r.code != 1 || !strings.Contains(r.stderr, "the keyring is locked or unreachable") || !strings.Contains(r.stderr, tt.keyring) || strings.Contains(r.stderr, "not logged in") {
+				t.Errorf("want exit 1 saying the keyring (%q) cannot be read: %s", tt.keyring, r)
+			}
+		})
+	}
+}
+
+// TestUnsafeFilesAreRefused: a config file others can change, plain http to a
+// non-loopback accounts_url, and a token file that is a FIFO, huge, or
+// readable by others are refused with what to do, and nothing hangs
+// (issue 13, items 5, 7 and 12).
+func TestUnsafeFilesAreRefused(t *testing.T) {
+	t.Run("config file writable by others", func(t *testing.T) {
+		h := newHarness(t)
+		h.loginAlice()
+		cfg := filepath.Join(h.env["SPOTCLI_CONFIG_DIR"], "config.yaml")
+		if err := os.WriteFile(cfg, []byte("api_url: http://127.0.0.1:9/v1\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(cfg, 0o666); err != nil {
+			t.Fatal(err)
+		}
+		r := h.run("", "token")
+		if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "can be changed by other users (mode 0666)") || !strings.Contains(r.stderr, "chmod go-w "+cfg) {
+			t.Errorf("want exit 1 naming chmod go-w: %s", r)
+		}
+	})
+	t.Run("config file of another user", func(t *testing.T) {
+		if os.Geteuid() != 0 {
+			t.Skip("giving a file to another user needs root (CI runs as root)")
+		}
+		h := newHarness(t)
+		h.loginAlice()
+		cfg := filepath.Join(h.dir, "theirs.yaml")
+		if err := os.WriteFile(cfg, []byte("accounts_url: http://127.0.0.1:9\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(cfg, 4242, 4242); err != nil {
+			t.Fatal(err)
+		}
+		r := h.run("", "refresh", "--config", cfg)
+		if r.code != 1 || !strings.Contains(r.stderr, "belongs to user 4242") || !strings.Contains(r.stderr, "chown 0 "+cfg) {
+			t.Errorf("want exit 1 naming chown: %s", r)
+		}
+	})
+	t.Run("plain http accounts_url", func(t *testing.T) {
+		h := newHarness(t)
+		h.loginAlice()
+		h.env["SPOTCLI_ACCOUNTS_URL"] = "http://accounts.example.test"
+		r := h.run("", "refresh")
+		if r.code != 2 || !strings.Contains(r.stderr, "use https") {
+			t.Errorf("want exit 2 asking for https: %s", r)
+		}
+	})
+	for _, tt := range []struct {
+		name  string
+		setup func(t *testing.T, path string)
+		want  string
+	}{
+		{"token file is a FIFO", func(t *testing.T, path string) {
+			if err := syscall.Mkfifo(path, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "not a regular file but a named pipe (FIFO)"},
+		{"token file is 1 GiB", func(t *testing.T, path string) {
+			if err := os.Truncate(path, 1<<30); err != nil {
+				t.Fatal(err)
+			}
+		}, "larger than it can be (64 KiB)"},
+		{"token file readable by others", func(t *testing.T, path string) {
+			if err := os.Chmod(path, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "can be read or changed by other users (mode 0644)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.loginAlice()
+			path := h.tokenPath("default")
+			if strings.Contains(tt.name, "FIFO") {
+				os.Remove(path)
+			}
+			tt.setup(t, path)
+			for _, cmd := range []string{"status", "whoami", "token"} {
+				r := h.run("", cmd) // run gives up after 60 s: a hang fails
+				if r.code != 1 || !strings.Contains(r.stderr+r.stdout, tt.want) {
+					t.Errorf("spotcli %s: want exit 1 with %q: %s", cmd, tt.want, r)
+				}
+			}
+		})
 	}
 }
