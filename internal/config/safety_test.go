@@ -317,3 +317,30 @@ func TestFileStoreRefusesReadableRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestStateFilesDoNotBlock: a FIFO in place of the profile index entry or the
+// warning state costs an error or a repeated warning, never a hang.
+func TestStateFilesDoNotBlock(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no FIFOs")
+	}
+	dir := t.TempDir()
+	s := &config.Settings{Dir: dir, Profile: "work"}
+	for _, p := range []string{filepath.Join(dir, "profiles", "work"), filepath.Join(dir, "state", "work.expiry")} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := withinSeconds(t, 10, func() error { return s.NoteProfile("work", true) }); err == nil {
+		t.Error("NoteProfile into a FIFO: no error")
+	}
+	withinSeconds(t, 10, func() error {
+		if !s.WarnOnce("work", "expiry", "2026-12-02") {
+			t.Error("WarnOnce with a FIFO as its state: the warning was dropped")
+		}
+		return nil
+	})
+}
