@@ -344,3 +344,33 @@ func TestStateFilesDoNotBlock(t *testing.T) {
 		return nil
 	})
 }
+
+// TestConfigFileNamedPipe: a pipe named by --config is the user's choice
+// (--config <(pass show spotcli)) and is read.
+func TestConfigFileNamedPipe(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no FIFOs")
+	}
+	_, getenv := isolate(t)
+	path := filepath.Join(t.TempDir(), "pipe.yaml")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		f.WriteString("client_id: from-the-pipe\n")
+		f.Close()
+	}()
+	var s *config.Settings
+	err := withinSeconds(t, 10, func() error {
+		var err error
+		s, err = config.Load(config.LoadOptions{Getenv: getenv, ConfigFile: path})
+		return err
+	})
+	if err != nil || s.ClientID != "from-the-pipe" {
+		t.Fatalf("Load = %+v, %v", s, err)
+	}
+}
