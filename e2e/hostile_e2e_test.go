@@ -52,7 +52,15 @@ func TestNothingRawReachesTheTerminal(t *testing.T) {
 		spotifytest.Playlist{ID: "0EvilName0000000000001", Name: "Free music " + evil, Description: evil, Public: true, Tracks: 3},
 		spotifytest.Playlist{ID: "0EvilOwner000000000002", Name: "Shared", OwnerID: "mallory", OwnerName: evil, Collaborative: true, Tracks: 1},
 	)
+	h.fake.AddPlaylistItems("0EvilName0000000000001",
+		spotifytest.PlaylistItem{Track: &spotifytest.Track{ID: "0EvilTrack000000000001", Name: "Song " + evil, Artists: []string{evil, "B"}, Album: evil, DurationMS: 60000}},
+		spotifytest.PlaylistItem{Track: &spotifytest.Track{Name: "Local " + evil, Artists: []string{evil}, Local: true, DurationMS: 1000}},
+	)
 	runs := [][]string{
+		{"playlists", "items", "0EvilName0000000000001", "-o", "tsv"},
+		{"playlists", "items", "0EvilName0000000000001", "-o", "table"},
+		{"playlists", "items", "0EvilName0000000000001", "-o", "json"},
+		{"playlists", "items", "0EvilName0000000000001", "-o", "ndjson"},
 		{"playlists", "-o", "tsv"},
 		{"playlists", "-o", "table"},
 		{"playlists", "-o", "json"},
