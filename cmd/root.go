@@ -40,6 +40,11 @@ func Run(build BuildInfo, args []string) int {
 
 // Main runs spotcli with args and returns the exit code.
 func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	// Everything spotcli writes on stderr (errors quoting Spotify, warnings)
+	// reaches the terminal with its control characters escaped.
+	if _, ok := f.Err.(cmdutil.SafeWriter); !ok {
+		f.Err = cmdutil.SafeWriter{W: f.Err}
+	}
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	root.SetIn(f.In)

@@ -149,7 +149,7 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if me.DisplayName != "" {
 		who = fmt.Sprintf("%s (%s)", me.DisplayName, me.ID)
 	}
-	fmt.Fprintf(f.Err, "Logged in as %s; token stored in %s\n", who, src.Location())
+	fmt.Fprintf(f.Err, "Logged in as %s; token stored in %s\n", auth.Printable(who), src.Location())
 	return nil
 }
 

@@ -159,7 +159,7 @@ func Load(o LoadOptions) (*Settings, error) {
 	v.SetConfigType("yaml")
 	if o.NoConfigDir && o.ConfigFile == "" {
 		s.ConfigFile = ""
-	} else if err := vetConfigFile(s.ConfigFile, os.Geteuid()); err != nil {
+	} else if err := vetConfigFile(s.ConfigFile, os.Geteuid(), o.ConfigFile != ""); err != nil {
 		return nil, err
 	} else if err := v.ReadInConfig(); err != nil {
 		var nf viper.ConfigFileNotFoundError
