@@ -2,7 +2,8 @@
 # Proves the release packages that scripts/goreleaser.sh left in
 # dist/goreleaser, the way a user meets them:
 #   - checksums.txt covers every release file (archives, packages, SBOMs) and
-#     every sum is right; each SBOM is a CycloneDX document of its binary;
+#     every sum is right; each SBOM is a CycloneDX document of its binary that
+#     lists the modules `go version -m` finds in it;
 #   - the Homebrew formula parses (ruby -c) and names the archives by their
 #     checksums; the Scoop manifest (when built: goreleaser.sh --all) is JSON
 #     that does the same;
@@ -98,6 +99,14 @@ nsbom=0
 while read -r sbom; do
   jq -e --arg v "$version" '.bomFormat == "CycloneDX" and .metadata.component.name == "github.com/spotcli/spotcli" and .metadata.component.version == $v and ([.components[].name] | index("github.com/spf13/cobra") != null)' "$sbom" >/dev/null \
     || fail "$sbom is not a CycloneDX SBOM of spotcli $version that lists its modules"
+  # Its modules are the ones Go recorded in the binary of that target.
+  target=${sbom%.cdx.json}; target=${target#*_"$version"_}
+  bin=$(jq -r --arg t "$target" '.[] | select(.type == "Binary" and "\(.goos)_\(.goarch)" == $t) | .path' "$dist/artifacts.json")
+  [ -n "$bin" ] || fail "$sbom: no binary for $target"
+  want=$(cd / && go version -m "$OLDPWD/$bin" | awk '$1 == "dep" {print $2 "@" $3}' | sort)
+  got=$(jq -r '.components[] | "\(.name)@\(.version)"' "$sbom" | sort)
+  [ -n "$want" ] && [ "$want" = "$got" ] || fail "$sbom does not list the modules of $bin (- go version -m, + SBOM):
+$(diff <(echo "$want") <(echo "$got") || true)"
   nsbom=$((nsbom + 1))
 done < <(artifacts SBOM)
 [ "$nsbom" -gt 0 ] && [ "$nsbom" = "$nbin" ] || fail "$nsbom SBOMs for $nbin binaries"
@@ -223,67 +232,120 @@ done
 [ "$npkg" -gt 0 ] || fail "no Linux packages in $dist"
 [ "$npkg" = "$(artifacts "Linux Package" | wc -l)" ] || fail "$npkg packages checked of $(artifacts "Linux Package" | wc -l)"
 
-echo "== dpkg -i, use, dpkg -r"
+# doc_example NAME: the shell block that follows the line
+# "<!-- scripts/packages.sh runs this: NAME -->" in docs/install.md.
+doc_example() {
+  local block
+  block=$(awk -v m="<!-- scripts/packages.sh runs this: $1 -->" '
+    $0 == m { found = 1; next }
+    found && /^```/ { if (inblock) exit; inblock = 1; next }
+    found && inblock { print; next }
+    found { exit }
+  ' docs/install.md)
+  [ -n "$block" ] || fail "docs/install.md has no example \"$1\" for scripts/packages.sh"
+  # As root, sudo is not needed (and may not be installed).
+  if [ -z "$SUDO" ]; then block=$(sed 's/^sudo //' <<<"$block"); fi
+  printf '%s\n' "$block"
+}
+
+# check_use HOME PATH BINARY MANDIR COMPLETION: spotcli as a user meets it,
+# in a clean environment (that HOME and PATH only): `spotcli` is BINARY and
+# runs, man finds its pages in MANDIR and renders them, and a bash with
+# bash-completion loads COMPLETION by itself and completes `spotcli pl`.
+check_use() {
+  local home=$1 path=$2 binary=$3 mandir=$4 completion=$5 clean out where page got spec
+  clean=(env -i "HOME=$home" "PATH=$path" "LANG=C.UTF-8" "TERM=dumb")
+  got=$("${clean[@]}" bash --norc --noprofile -c 'command -v spotcli') || fail "spotcli is not on PATH ($path)"
+  [ "$got" = "$binary" ] || fail "spotcli on PATH is $got, not $binary"
+  out=$("${clean[@]}" spotcli --version)
+  [[ $out == "spotcli $version (commit "* ]] || fail "$binary --version says: $out"
+  echo "$binary --version: $out"
+
+  for page in spotcli spotcli-login spotcli-completion-bash; do
+    where=$("${clean[@]}" man -w "$page") || fail "man -w $page finds nothing"
+    [[ $where == "$mandir/$page.1" || $where == "$mandir/$page.1.gz" ]] || fail "man -w $page: $where, not in $mandir"
+  done
+  "${clean[@]}" MANWIDTH=80 man spotcli 2>/dev/null | grep -q 'spotcli' || fail "man spotcli renders nothing"
+  echo "man -w spotcli: $("${clean[@]}" man -w spotcli) (and it renders)"
+
+  [ -f "$completion" ] || fail "no completion file $completion"
+  # bash-completion finds the file by the command's name (as it does when Tab
+  # is first pressed after `spotcli`); then the completion function is driven
+  # as bash drives it.
+  got=$("${clean[@]}" bash --norc --noprofile -c '
+    source /usr/share/bash-completion/bash_completion
+    complete -p spotcli >/dev/null 2>&1 && { echo "spotcli completion registered before loading" >&2; exit 1; }
+    _completion_loader spotcli
+    spec=$(complete -p spotcli) || { echo "bash-completion did not load a completion for spotcli" >&2; exit 1; }
+    # For a command without a completion file, the loader sets _minimal.
+    [[ $spec == *" -F "* && $spec != *" -F _minimal "* ]] || { echo "no completion file was loaded: $spec" >&2; exit 1; }
+    fn=${spec#*-F }; fn=${fn%% *}
+    COMP_LINE="spotcli pl"; COMP_POINT=${#COMP_LINE}
+    COMP_WORDS=(spotcli pl); COMP_CWORD=1; COMP_TYPE=9
+    "$fn" spotcli pl spotcli
+    printf "%s\n" "${COMPREPLY[@]}"
+  ' 2> >(grep -v "compopt: not currently executing completion function" >&2)) || fail "bash completion failed"
+  [ "$got" = playlists ] || fail "bash completes \`spotcli pl\` to \"$got\", not \"playlists\""
+  echo "bash (bash-completion, $completion): spotcli pl<Tab> -> $got"
+}
+
+# no_completion HOME: bash-completion finds no completion file for spotcli.
+no_completion() {
+  local spec
+  spec=$(env -i "HOME=$1" PATH=/usr/bin:/bin bash --norc --noprofile -c 'source /usr/share/bash-completion/bash_completion; _completion_loader spotcli; complete -p spotcli')
+  [ "$spec" = "complete -F _minimal spotcli" ] || fail "bash-completion finds a completion for spotcli: $spec"
+}
+
 host=$(dpkg --print-architecture)
-deb=$(artifacts "Linux Package" | grep "_${host}\.deb\$" | head -n 1)
-[ -n "$deb" ] || fail "no .deb for this machine ($host) in $dist"
+goarch=$host # Go and Debian name amd64 and arm64 alike
 if dpkg-query -W -f='${Status}' spotcli 2>/dev/null | grep -q 'installed'; then
   fail "a spotcli package is installed on this machine already; remove it first (dpkg -r spotcli): this check never replaces one"
 fi
 [ ! -e /usr/bin/spotcli ] || fail "/usr/bin/spotcli exists already and is not from a package; move it away first"
+work=$(mktemp -d)
 installed=false
 cleanup() {
-  if $installed; then $SUDO dpkg -r spotcli >/dev/null || true; fi
-  rm -rf "$home"
+  if $installed; then $SUDO dpkg -r spotcli >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
 }
-home=$(mktemp -d)
 trap cleanup EXIT
-$SUDO dpkg -i "$deb" >/dev/null
-installed=true
-echo "dpkg -i $deb: ok"
+mkdir "$work/home" "$work/download"
+no_completion "$work/home"
 
-# The rest runs in a clean environment: no PATH entry but the system's, a
-# fresh HOME, so nothing of this machine's setup is used.
-clean=(env -i "HOME=$home" "PATH=/usr/sbin:/usr/bin:/sbin:/bin" "LANG=C.UTF-8" "TERM=dumb")
-
-out=$("${clean[@]}" /usr/bin/spotcli --version)
-[[ $out == "spotcli $version (commit "* ]] || fail "/usr/bin/spotcli --version says: $out"
-echo "/usr/bin/spotcli --version: $out"
-
-for page in spotcli spotcli-login spotcli-completion-bash; do
-  where=$("${clean[@]}" man -w "$page") || fail "man -w $page finds nothing"
-  [ "$where" = "/usr/share/man/man1/$page.1.gz" ] || fail "man -w $page: $where"
+echo "== release archive, installed for one user (docs/install.md)"
+archive=$(jq -r --arg a "$goarch" '.[] | select(.type == "Archive" and .goos == "linux" and .goarch == $a) | .path' "$dist/artifacts.json")
+[ -n "$archive" ] || fail "no linux/$goarch archive in $dist"
+cp "$archive" "$work/download/"
+example=$(doc_example archive | sed "s|spotcli_1\.2\.3_linux_amd64\.tar\.gz|${archive##*/}|g")
+(cd "$work/download" && env -i "HOME=$work/home" "PATH=/usr/bin:/bin" bash -euo pipefail -c "$example") \
+  || fail "the release archive example of docs/install.md failed"
+home=$work/home
+check_use "$home" "$home/.local/bin:/usr/bin:/bin" "$home/.local/bin/spotcli" "$home/.local/share/man/man1" \
+  "$home/.local/share/bash-completion/completions/spotcli"
+for f in .local/share/zsh/site-functions/_spotcli .config/fish/completions/spotcli.fish; do
+  cmp -s "$home/$f" "$assets/completions/${f##*/}" || fail "the archive example did not install ~/$f"
 done
-"${clean[@]}" MANWIDTH=80 man spotcli 2>/dev/null | grep -q 'spotcli' || fail "man spotcli renders nothing"
-echo "man -w spotcli: $("${clean[@]}" man -w spotcli) (and it renders)"
+rm -rf "$work/home" && mkdir "$work/home"
 
-# bash-completion finds the file by the command's name in its system
-# directory (as it does when Tab is first pressed after `spotcli`), then the
-# completion function is driven as bash drives it.
-completion=$("${clean[@]}" bash --norc --noprofile -c '
-  source /usr/share/bash-completion/bash_completion
-  complete -p spotcli >/dev/null 2>&1 && { echo "spotcli completion registered before loading" >&2; exit 1; }
-  _completion_loader spotcli
-  spec=$(complete -p spotcli) || { echo "bash-completion did not load a completion for spotcli" >&2; exit 1; }
-  # For a command without a completion file, the loader sets _minimal.
-  [[ $spec == *" -F "* && $spec != *" -F _minimal "* ]] || { echo "no completion file was loaded: $spec" >&2; exit 1; }
-  fn=${spec#*-F }; fn=${fn%% *}
-  COMP_LINE="spotcli pl"; COMP_POINT=${#COMP_LINE}
-  COMP_WORDS=(spotcli pl); COMP_CWORD=1; COMP_TYPE=9
-  "$fn" spotcli pl spotcli
-  printf "%s\n" "${COMPREPLY[@]}"
-' 2> >(grep -v "compopt: not currently executing completion function" >&2)) || fail "bash completion failed"
-[ "$completion" = playlists ] || fail "bash completes \`spotcli pl\` to \"$completion\", not \"playlists\""
-echo "bash (bash-completion, /usr/share/bash-completion/completions/spotcli): spotcli pl<Tab> -> $completion"
+echo "== .deb: dpkg -i, use, dpkg -r (docs/install.md)"
+deb=$(artifacts "Linux Package" | grep "_${host}\.deb\$" | head -n 1)
+[ -n "$deb" ] || fail "no .deb for this machine ($host) in $dist"
+cp "$deb" "$work/download/"
+example=$(doc_example deb-install | sed "s|spotcli_1\.2\.3_amd64\.deb|${deb##*/}|g")
+installed=true
+(cd "$work/download" && env -i "HOME=$work/home" "PATH=/usr/sbin:/usr/bin:/sbin:/bin" bash -euo pipefail -c "$example") \
+  || fail "the Debian example of docs/install.md failed"
+dpkg-query -W -f='${Status} ${Version}' spotcli | grep -q "install ok installed ${version/-/\~}" || fail "dpkg does not have spotcli ${version/-/\~} installed"
+check_use "$work/home" /usr/sbin:/usr/bin:/sbin:/bin /usr/bin/spotcli /usr/share/man/man1 /usr/share/bash-completion/completions/spotcli
 
-$SUDO dpkg -r spotcli >/dev/null
+example=$(doc_example deb-remove)
+env -i "HOME=$work/home" "PATH=/usr/sbin:/usr/bin:/sbin:/bin" bash -euo pipefail -c "$example" || fail "dpkg -r spotcli failed"
 installed=false
 left=$(dpkg-deb -c "$deb" | awk '$1 ~ /^-/ {p=$6; sub(/^\./, "", p); print p}' | while read -r f; do [ ! -e "$f" ] || echo "$f"; done)
 [ -z "$left" ] || fail "dpkg -r spotcli left: $left"
-! "${clean[@]}" man -w spotcli >/dev/null 2>&1 || fail "man -w spotcli still finds a page after dpkg -r"
+! env -i PATH=/usr/bin:/bin man -w spotcli >/dev/null 2>&1 || fail "man -w spotcli still finds a page after dpkg -r"
 # So the completion above came from the package's file, and no other.
-spec=$("${clean[@]}" bash --norc --noprofile -c 'source /usr/share/bash-completion/bash_completion; _completion_loader spotcli; complete -p spotcli')
-[ "$spec" = "complete -F _minimal spotcli" ] || fail "bash-completion still finds a completion for spotcli after dpkg -r: $spec"
+no_completion "$work/home"
 echo "dpkg -r spotcli: every file gone"
 
 echo "packages.sh: ok ($npkg packages, $((SECONDS - start)) s)"
