@@ -14,7 +14,8 @@
 # cores; later runs reuse the cached binaries).
 #
 # Environment: GORELEASER_DIR overrides where goreleaser is cached;
-# SPOTCLI_TOOLS_DIR where the tools are (default ~/.cache/spotcli-tools).
+# SPOTCLI_TOOLS where the tools are (default ~/.cache/spotcli-tools, as for
+# scripts/lint.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +33,7 @@ readonly GORELEASER_VERSION=v2.15.1
 # Writes the SBOMs (.goreleaser.yaml, sboms). Not packaged for Debian; syft,
 # goreleaser's default, would compile for many minutes more.
 readonly CYCLONEDX_GOMOD_VERSION=v1.10.0
-tools=${SPOTCLI_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/spotcli-tools}
+tools=${SPOTCLI_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/spotcli-tools}
 
 # install_tool DIR BINARY PACKAGE@VERSION: go install into DIR, once.
 install_tool() {
