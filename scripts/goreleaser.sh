@@ -80,6 +80,14 @@ if ! git ls-remote --get-url >/dev/null 2>&1; then
   export GIT_CONFIG_COUNT=$((n + 1))
 fi
 
+# A snapshot is versioned after the last release tag (v1.2.3): other tags, such
+# as the developers' layout-1, are no versions and would make goreleaser fail
+# ("invalid semantic version"). No release tag yet: v0.0.0.
+if [ -z "${GORELEASER_CURRENT_TAG:-}" ]; then
+  GORELEASER_CURRENT_TAG=$(git describe --tags --abbrev=0 --match 'v[0-9]*.[0-9]*.[0-9]*' 2>/dev/null || echo v0.0.0)
+  export GORELEASER_CURRENT_TAG
+fi
+
 echo "== goreleaser check"
 "$goreleaser" check
 
