@@ -44,6 +44,7 @@ install_tool() {
   # Install into a fresh directory and move it into place, so that an
   # interrupted install never leaves a half-written binary in the cache.
   tmp=$(mktemp -d "$dir.tmp.XXXXXX")
+  # shellcheck disable=SC2064 # $tmp is local: expand it now
   trap "rm -rf '$tmp'" EXIT
   (cd "$tmp" && GOBIN=$tmp go install "$pkg")
   rm -rf "$dir"

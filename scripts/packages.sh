@@ -160,7 +160,9 @@ expected=$(
     echo "-rw-r--r-- /usr/share/doc/spotcli/LICENSE"
   } | sort
 )
-[ "$(ls "$assets"/man-gz/*.1.gz | wc -l)" -gt 5 ] || fail "too few man pages in $assets/man-gz"
+npages=$(find "$assets/man-gz" -name '*.1.gz' | wc -l)
+[ -f "$assets/man-gz/spotcli.1.gz" ] && [ "$npages" = "$(find "$assets/man" -name '*.1' | wc -l)" ] \
+  || fail "$assets/man-gz does not hold each page of $assets/man gzipped"
 
 # Each list: "MODE PATH" of the regular files, sorted, from a `tar -tv`-like
 # listing; zsh's directory as on Debian.
@@ -325,7 +327,7 @@ check_use "$home" "$home/.local/bin:/usr/bin:/bin" "$home/.local/bin/spotcli" "$
 for f in .local/share/zsh/site-functions/_spotcli .config/fish/completions/spotcli.fish; do
   cmp -s "$home/$f" "$assets/completions/${f##*/}" || fail "the archive example did not install ~/$f"
 done
-rm -rf "$work/home" && mkdir "$work/home"
+rm -rf "${work:?}/home" && mkdir "$work/home"
 
 echo "== .deb: dpkg -i, use, dpkg -r (docs/install.md)"
 deb=$(artifacts "Linux Package" | grep "_${host}\.deb\$" | head -n 1)
