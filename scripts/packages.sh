@@ -196,6 +196,8 @@ $(diff <(echo "$expected") <(echo "$got") || true)"
   done
   # dpkg-deb -c and the file list of the .rpm and .apk of the same target.
   goarch=$(jq -r --arg p "$deb" '.[] | select(.path == $p) | .goarch' "$dist/artifacts.json")
+  formats=$(jq -r --arg a "$goarch" '.[] | select(.type == "Linux Package" and .goarch == $a) | .path | split(".") | last' "$dist/artifacts.json" | sort | tr '\n' ' ')
+  [ "$formats" = "apk deb rpm " ] || fail "linux/$goarch has packages $formats, not apk deb rpm"
   for other in $(jq -r --arg a "$goarch" '.[] | select(.type == "Linux Package" and .goarch == $a) | .path' "$dist/artifacts.json" | grep -v '\.deb$'); do
     case $other in
       *.rpm)
@@ -208,7 +210,7 @@ $(diff <(echo "$expected") <(echo "$got") || true)"
         [ "$qpl" = "$(awk '{print $2}' <<<"$expected" | sort)" ] || fail "rpm -qpl $other does not list the .deb's files:
 $(diff <(awk '{print $2}' <<<"$expected" | sort) <(echo "$qpl") || true)"
         info=$(rpm -qpi "$other" 2>/dev/null)
-        for want in "Name        : spotcli" "License     : MIT" "URL         : https://github.com/spotcli/spotcli"; do
+        for want in "Name        : spotcli" "Version     : ${version/-/\~}" "License     : MIT" "URL         : https://github.com/spotcli/spotcli"; do
           grep -q -F "$want" <<<"$info" || fail "$other: rpm -qpi has no \"$want\""
         done
         docs=$(rpm -qpd "$other" 2>/dev/null | sort | tr '\n' ' ')
