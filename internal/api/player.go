@@ -295,3 +295,8 @@ func (c *Client) Transfer(ctx context.Context, deviceID string, play bool) error
 	}
 	return c.control(ctx, http.MethodPut, "me/player", nil, body)
 }
+
+// ExplainPlayerError is playerError for answers of player endpoints that a
+// caller fetched itself (a listing's pages): Spotify's errors explained, any
+// other error as it is.
+func ExplainPlayerError(err error, scope string) error { return playerError(err, scope) }
