@@ -1,0 +1,683 @@
+package player
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/spotifytest"
+)
+
+const testClient = "playertestclient0000000000000000"
+
+// Tracks with fixed IDs, so that expected requests can name them.
+var (
+	songA = spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Song A", Artists: []string{"Band", "Guest"}, Album: "First LP", DurationMS: 185_000}
+	songB = spotifytest.Track{ID: "6rqhFgbbKwnb9MLmUQDhG6", Name: "Song B", Artists: []string{"Band"}, Album: "First LP", DurationMS: 200_000}
+	songC = spotifytest.Track{ID: "0VjIjW4GlUZAMYd2vXMi3b", Name: "Song C", Artists: []string{"Other"}, Album: "Else", DurationMS: 90_000}
+	ep1   = spotifytest.Track{ID: "512ojhOuo1ktJprKbVcKyQ", Name: "Pilot", Show: "Talk Show", Episode: true, DurationMS: 1_800_000}
+)
+
+const (
+	uriA = "spotify:track:4uLU6hMCjMI75M1A2tKUQC"
+	uriB = "spotify:track:6rqhFgbbKwnb9MLmUQDhG6"
+	uriC = "spotify:track:0VjIjW4GlUZAMYd2vXMi3b"
+)
+
+// testEnv is a fake Spotify with a player, and a stored login for alice.
+type testEnv struct {
+	t    *testing.T
+	fake *spotifytest.Server
+	dir  string
+	// settle is what control commands sleep between polls.
+	sleep func(context.Context, time.Duration) error
+}
+
+func newEnv(t *testing.T, product string, scopes ...string) *testEnv {
+	t.Helper()
+	fake := spotifytest.New(spotifytest.Config{})
+	t.Cleanup(fake.Close)
+	fake.AddApp(spotifytest.App{ClientID: testClient, RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice", Product: product})
+	fake.SetDevices("alice",
+		spotifytest.Device{ID: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2", Name: "Living Room", Type: "Speaker", Volume: 30},
+		spotifytest.Device{ID: "f00df00df00df00df00df00df00df00df00df00d", Name: "Laptop", Volume: 60},
+		spotifytest.Device{ID: "beefbeefbeefbeefbeefbeefbeefbeefbeefbeef", Name: "Living Room TV", Type: "TV", Volume: 10},
+		spotifytest.Device{ID: "cafecafecafecafecafecafecafecafecafecafe", Name: "Phone", Type: "Smartphone", NoVolume: true},
+	)
+	fake.AddTracks(songA, songB, songC, ep1)
+	if len(scopes) == 0 {
+		scopes = api.PlayerScopes
+	}
+	dir := t.TempDir()
+	e := &testEnv{t: t, fake: fake, dir: dir}
+	e.seed(scopes, time.Now().Add(time.Hour))
+	for k, v := range map[string]string{
+		"SPOTCLI_CONFIG_DIR": dir, "SPOTCLI_TOKEN_STORE": "file", "SPOTCLI_CLIENT_ID": testClient,
+		"SPOTCLI_API_URL": fake.APIURL(), "SPOTCLI_ACCOUNTS_URL": fake.AccountsURL(),
+		"SPOTCLI_ACCESS_TOKEN": "", "SPOTCLI_REFRESH_TOKEN": "", "SPOTCLI_DEVICE": "", "SPOTCLI_PROFILE": "",
+		"HOME": dir, "XDG_CONFIG_HOME": dir,
+	} {
+		t.Setenv(k, v)
+	}
+	return e
+}
+
+// seed stores a login whose access token expires at expires.
+func (e *testEnv) seed(scopes []string, expires time.Time) {
+	e.t.Helper()
+	now := time.Now()
+	access, refresh := e.fake.IssueTokens(testClient, "alice", scopes, spotifytest.FlowPKCE, now)
+	rec := &auth.Record{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
+		Scopes: scopes, ClientID: testClient, Flow: auth.FlowPKCE, UserID: "alice", LoggedInAt: now, UpdatedAt: now}
+	b, err := rec.Encode()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(e.dir, "tokens"), 0o700); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.dir, "tokens", "default.json"), b, 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// play starts songs A, B, C on the laptop.
+func (e *testEnv) play(p spotifytest.Playback) {
+	if p.DeviceID == "" {
+		p.DeviceID = "f00df00df00df00df00df00df00df00df00df00d"
+	}
+	if p.Items == nil {
+		p.Items = []spotifytest.Track{songA, songB, songC}
+	}
+	e.fake.SetPlayback("alice", p)
+}
+
+type result struct {
+	out, err string
+	code     int
+}
+
+// root is a command tree with the player's commands, as cmd.NewRootCmd
+// builds it.
+func root(f *cmdutil.Factory) *cobra.Command {
+	r := &cobra.Command{Use: "spotcli", SilenceUsage: true, SilenceErrors: true,
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) { f.SetFlags(cmd.Flags()) }}
+	f.AddGlobalFlags(r.PersistentFlags())
+	r.AddCommand(NewNowCmd(f, nil), NewPlayerCmd(f))
+	return r
+}
+
+func newFactory(out, errb *bytes.Buffer) *cmdutil.Factory {
+	return &cmdutil.Factory{In: &bytes.Buffer{}, Out: out, Err: errb, Getenv: os.Getenv, Now: time.Now,
+		StdoutTTY: func() bool { return false }, TermWidth: func() int { return 100 }}
+}
+
+func (e *testEnv) runCtx(ctx context.Context, out *syncBuffer, args ...string) result {
+	e.t.Helper()
+	var o, errb bytes.Buffer
+	f := newFactory(&o, &errb)
+	if out != nil {
+		f.Out = out
+	}
+	r := root(f)
+	r.SetArgs(args)
+	r.SetOut(f.Out)
+	r.SetErr(f.Err)
+	err := r.ExecuteContext(ctx)
+	res := result{out: o.String(), err: errb.String(), code: cmdutil.ExitCode(ctx, err)}
+	if err != nil {
+		if _, silent := err.(*cmdutil.SilentExit); !silent {
+			res.err += "spotcli: " + err.Error() + "\n"
+		}
+	}
+	return res
+}
+
+func (e *testEnv) run(args ...string) result {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return e.runCtx(ctx, nil, args...)
+}
+
+func (e *testEnv) mustRun(want int, args ...string) result {
+	e.t.Helper()
+	r := e.run(args...)
+	if r.code != want {
+		e.t.Fatalf("spotcli %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.code, want, r.out, r.err)
+	}
+	return r
+}
+
+func (e *testEnv) requests() int {
+	n := 0
+	for _, c := range e.fake.Stats().APIRequests {
+		n += c
+	}
+	return n
+}
+
+func TestNow(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{Progress: 65 * time.Second, Context: "spotify:album:1DFixLWuPkv3KT3TnV35m3", Shuffle: true})
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"now"}, "Band, Guest – Song A\n"},
+		{[]string{"now", "-o", "tsv"}, "Band, Guest\tSong A\tFirst LP\t" + uriA + "\t1:05\t3:05\ttrue\tLaptop\ttrue\toff\n"},
+		{[]string{"now", "--format", "{{.title}} by {{.artist}} [{{.progress}}/{{.duration}}] {{.device}} {{.volume}}% {{.kind}} {{.context}}"},
+			"Song A by Band, Guest [1:05/3:05] Laptop 60% track spotify:album:1DFixLWuPkv3KT3TnV35m3\n"},
+		{[]string{"now", "--format", "{{if .is_playing}}▶{{else}}⏸{{end}} {{.duration_ms}} {{.shuffle}} {{.repeat}}"}, "▶ 185000 true off\n"},
+	}
+	for _, tt := range tests {
+		e.fake.ResetStats()
+		r := e.mustRun(0, tt.args...)
+		if r.out != tt.want {
+			t.Errorf("%v: got %q, want %q", tt.args, r.out, tt.want)
+		}
+		if n := e.requests(); n != 1 {
+			t.Errorf("%v: %d requests, want 1", tt.args, n)
+		}
+	}
+	r := e.mustRun(0, "now", "-o", "json")
+	if !strings.HasPrefix(r.out, `{"actions":`) || !strings.Contains(r.out, `"uri":"`+uriA+`"`) || strings.Count(r.out, "\n") != 1 {
+		t.Errorf("-o json: %s", r.out)
+	}
+}
+
+func TestNowEpisodeAndPaused(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{Items: []spotifytest.Track{ep1}, Paused: true, Progress: 90 * time.Second})
+	if r := e.mustRun(0, "now"); r.out != "Talk Show – Pilot\n" {
+		t.Errorf("episode: %q", r.out)
+	}
+	r := e.mustRun(0, "player", "status")
+	want := "Playing:  Talk Show – Pilot\nAlbum:    Talk Show\nProgress: 1:30 / 30:00 (paused)\nDevice:   Laptop (volume 60%)\nShuffle:  off\nRepeat:   off\nURI:      spotify:episode:512ojhOuo1ktJprKbVcKyQ\n"
+	if diff := cmp.Diff(want, r.out); diff != "" {
+		t.Errorf("status (-want +got):\n%s", diff)
+	}
+}
+
+func TestNowNothingPlaying(t *testing.T) {
+	e := newEnv(t, "free")
+	for _, args := range [][]string{{"now"}, {"now", "-o", "json"}, {"player", "status"}} {
+		r := e.mustRun(cmdutil.ExitNothingPlaying, args...)
+		if r.out != "" || r.err != "" {
+			t.Errorf("%v: stdout %q stderr %q, want nothing", args, r.out, r.err)
+		}
+	}
+}
+
+func TestNowUsageErrors(t *testing.T) {
+	e := newEnv(t, "")
+	for _, args := range [][]string{
+		{"now", "-o", "yaml"},
+		{"now", "--format", "{{.title"},
+		{"now", "--format", "{{.title}}", "-o", "json"},
+		{"now", "--follow", "--interval", "10ms"},
+	} {
+		if r := e.run(args...); r.code != cmdutil.ExitUsage {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.err)
+		}
+	}
+	e.play(spotifytest.Playback{})
+	if r := e.run("now", "--format", "{{.titel}}"); r.code != cmdutil.ExitUsage || !strings.Contains(r.err, "titel") {
+		t.Errorf("unknown field: %d %s", r.code, r.err)
+	}
+}
+
+func TestNowScopes(t *testing.T) {
+	e := newEnv(t, "", api.ScopeReadCurrent)
+	e.play(spotifytest.Playback{})
+	// Without user-read-playback-state: the item, from currently-playing.
+	if r := e.mustRun(0, "now", "--format", "{{.title}} [{{.device}}]"); r.out != "Song A []\n" {
+		t.Errorf("got %q", r.out)
+	}
+	e = newEnv(t, "", "user-read-private")
+	e.play(spotifytest.Playback{})
+	r := e.mustRun(1, "now")
+	if !strings.Contains(r.err, "lacks the user-read-playback-state scope") {
+		t.Errorf("stderr: %s", r.err)
+	}
+}
+
+const (
+	mixID    = "37i9dQZF1DXcBWIGoYBM5M"
+	laptopID = "f00df00df00df00df00df00df00df00df00df00d"
+	phoneID  = "cafecafecafecafecafecafecafecafecafecafe"
+	roomID   = "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2"
+)
+
+// TestControlRequests: each command sends what Spotify expects.
+func TestControlRequests(t *testing.T) {
+	type req struct{ Method, Path, Query, Body string }
+	tests := []struct {
+		args []string
+		want req
+	}{
+		{[]string{"player", "play"}, req{"PUT", "/v1/me/player/play", "", ""}},
+		{[]string{"player", "play", uriB, "https://open.spotify.com/track/0VjIjW4GlUZAMYd2vXMi3b?si=x"}, req{"PUT", "/v1/me/player/play", "", `{"uris":["` + uriB + `","` + uriC + `"]}`}},
+		{[]string{"player", "play", "spotify:playlist:" + mixID, "--device", "phone"}, req{"PUT", "/v1/me/player/play", "device_id=" + phoneID, `{"context_uri":"spotify:playlist:` + mixID + `"}`}},
+		{[]string{"player", "pause"}, req{"PUT", "/v1/me/player/pause", "", ""}},
+		{[]string{"player", "next"}, req{"POST", "/v1/me/player/next", "", ""}},
+		{[]string{"player", "prev", "--device", "LAPTOP"}, req{"POST", "/v1/me/player/previous", "device_id=" + laptopID, ""}},
+		{[]string{"player", "seek", "1:30"}, req{"PUT", "/v1/me/player/seek", "position_ms=90000", ""}},
+		{[]string{"player", "seek", "+15"}, req{"PUT", "/v1/me/player/seek", "position_ms=25000", ""}},
+		{[]string{"player", "volume", "45"}, req{"PUT", "/v1/me/player/volume", "volume_percent=45", ""}},
+		{[]string{"player", "volume", "+10"}, req{"PUT", "/v1/me/player/volume", "volume_percent=70", ""}},
+		{[]string{"player", "volume", "--", "-70"}, req{"PUT", "/v1/me/player/volume", "volume_percent=0", ""}},
+		{[]string{"player", "shuffle", "on"}, req{"PUT", "/v1/me/player/shuffle", "state=true", ""}},
+		{[]string{"player", "repeat", "context"}, req{"PUT", "/v1/me/player/repeat", "state=context", ""}},
+		{[]string{"player", "queue", uriC}, req{"POST", "/v1/me/player/queue", "uri=spotify%3Atrack%3A0VjIjW4GlUZAMYd2vXMi3b", ""}},
+		{[]string{"player", "queue", "current"}, req{"POST", "/v1/me/player/queue", "uri=spotify%3Atrack%3A4uLU6hMCjMI75M1A2tKUQC", ""}},
+		{[]string{"player", "transfer", "living room tv"}, req{"PUT", "/v1/me/player", "", `{"device_ids":["beefbeefbeefbeefbeefbeefbeefbeefbeefbeef"]}`}},
+		{[]string{"player", "transfer", "Liv", "--play"}, req{"", "", "", ""}}, // ambiguous: no request
+		{[]string{"player", "transfer", roomID, "--play"}, req{"PUT", "/v1/me/player", "", `{"device_ids":["` + roomID + `"],"play":true}`}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			e := newEnv(t, "")
+			e.fake.AddPlaylists("alice", spotifytest.Playlist{ID: mixID, Name: "Mix"})
+			e.fake.AddPlaylistItems(mixID, spotifytest.PlaylistItem{Track: &songC})
+			e.play(spotifytest.Playback{Progress: 10 * time.Second, Paused: tt.args[1] == "play" && len(tt.args) == 2})
+			r := e.run(tt.args...)
+			var got req
+			for _, pr := range e.fake.PlayerRequests() {
+				if pr.Method != "GET" {
+					got = req{pr.Method, pr.Path, pr.Query, pr.Body}
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("request (-want +got):\n%s\nstderr: %s", diff, r.err)
+			}
+			if tt.want.Method != "" && r.code != 0 {
+				t.Errorf("exit %d: %s", r.code, r.err)
+			}
+			if r.out != "" {
+				t.Errorf("stdout: %q", r.out)
+			}
+		})
+	}
+}
+
+func TestControlErrors(t *testing.T) {
+	t.Run("no active device", func(t *testing.T) {
+		e := newEnv(t, "")
+		for _, args := range [][]string{{"player", "pause"}, {"player", "next"}, {"player", "play"}, {"player", "volume", "5"}, {"player", "seek", "0"}} {
+			r := e.mustRun(1, args...)
+			if want := "spotcli: no active device: open Spotify somewhere, or pass --device (spotcli player devices lists them)\n"; r.err != want {
+				t.Errorf("%v: stderr %q, want %q", args, r.err, want)
+			}
+		}
+	})
+	t.Run("device setting", func(t *testing.T) {
+		e := newEnv(t, "")
+		t.Setenv("SPOTCLI_DEVICE", "phone")
+		e.mustRun(0, "player", "play", uriA)
+		if st := e.fake.Player("alice"); st.DeviceID != phoneID || st.Item != uriA {
+			t.Errorf("player: %+v", st)
+		}
+	})
+	t.Run("premium", func(t *testing.T) {
+		e := newEnv(t, "free")
+		e.play(spotifytest.Playback{})
+		e.mustRun(0, "now")
+		e.mustRun(0, "player", "devices")
+		r := e.mustRun(1, "player", "next")
+		if !strings.Contains(r.err, "controlling playback needs Spotify Premium (reading what plays does not)") {
+			t.Errorf("stderr: %s", r.err)
+		}
+	})
+	t.Run("scope", func(t *testing.T) {
+		e := newEnv(t, "", api.ScopeReadPlayback, api.ScopeReadCurrent)
+		e.play(spotifytest.Playback{})
+		r := e.mustRun(1, "player", "pause")
+		if !strings.Contains(r.err, "lacks the user-modify-playback-state scope") {
+			t.Errorf("stderr: %s", r.err)
+		}
+		r = e.mustRun(1, "player", "recent")
+		if !strings.Contains(r.err, "lacks the user-read-recently-played scope") {
+			t.Errorf("stderr: %s", r.err)
+		}
+	})
+	t.Run("usage", func(t *testing.T) {
+		e := newEnv(t, "")
+		for _, args := range [][]string{
+			{"player", "seek"}, {"player", "seek", "1:75"}, {"player", "seek", "abc"}, {"player", "volume", "101"},
+			{"player", "volume", "loud"}, {"player", "shuffle", "yes"}, {"player", "repeat", "all"},
+			{"player", "play", "spotify:album:1DFixLWuPkv3KT3TnV35m3", uriA}, {"player", "play", "nonsense"},
+			{"player", "queue", "spotify:album:1DFixLWuPkv3KT3TnV35m3"}, {"player", "transfer"},
+		} {
+			if r := e.run(args...); r.code != cmdutil.ExitUsage {
+				t.Errorf("%v: exit %d, want 2: %s", args, r.code, r.err)
+			}
+		}
+		if n := len(e.fake.PlayerRequests()); n != 0 {
+			t.Errorf("%d requests for bad command lines", n)
+		}
+	})
+	t.Run("unknown device", func(t *testing.T) {
+		e := newEnv(t, "")
+		e.play(spotifytest.Playback{})
+		r := e.mustRun(1, "player", "pause", "--device", "kitchen")
+		if want := `no device matches "kitchen"; online: "Living Room", "Laptop", "Living Room TV", "Phone"`; !strings.Contains(r.err, want) {
+			t.Errorf("stderr: %s", r.err)
+		}
+		r = e.mustRun(1, "player", "volume", "5", "--device", "phone")
+		if !strings.Contains(r.err, "does not let its volume be set remotely") {
+			t.Errorf("stderr: %s", r.err)
+		}
+	})
+	t.Run("pause what is paused", func(t *testing.T) {
+		e := newEnv(t, "")
+		e.play(spotifytest.Playback{Paused: true})
+		e.mustRun(0, "player", "pause")
+	})
+	t.Run("current with nothing playing", func(t *testing.T) {
+		e := newEnv(t, "")
+		r := e.mustRun(1, "player", "queue", "current")
+		if !strings.Contains(r.err, "nothing is playing") {
+			t.Errorf("stderr: %s", r.err)
+		}
+	})
+}
+
+func TestMatchDevice(t *testing.T) {
+	devs := []*api.Device{
+		{ID: "id-room", Name: "Living Room"}, {ID: "id-tv", Name: "Living Room TV"}, {ID: "id-laptop", Name: "Laptop"},
+		{ID: "id-k1", Name: "Kitchen"}, {ID: "id-k2", Name: "kitchen"}, {Name: "Car"}, nil,
+	}
+	for _, tt := range []struct{ q, want, err string }{
+		{"id-tv", "id-tv", ""},
+		{"living room", "id-room", ""}, // an exact name beats the longer one it prefixes
+		{"LIVING ROOM TV", "id-tv", ""},
+		{"lap", "id-laptop", ""},
+		{"  Laptop ", "id-laptop", ""},
+		{"liv", "", `"liv" matches 2 devices ("Living Room", "Living Room TV")`},
+		{"kitchen", "", `"kitchen" matches 2 devices`},
+		{"car", "", `device "Car" cannot be controlled`},
+		{"bedroom", "", `no device matches "bedroom"`},
+		{"", "", `no device matches ""`},
+	} {
+		d, err := matchDevice(devs[:len(devs)-1], tt.q)
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%q: err %v, want %q", tt.q, err, tt.err)
+		case tt.err == "" && (err != nil || d.ID != tt.want):
+			t.Errorf("%q: %v %v, want %s", tt.q, d, err, tt.want)
+		}
+	}
+	if _, err := matchDevice([]*api.Device{nil}, "x"); err == nil || !strings.Contains(err.Error(), "no Spotify Connect device is online") {
+		t.Errorf("no devices: %v", err)
+	}
+}
+
+func TestParsePosition(t *testing.T) {
+	for in, want := range map[string]time.Duration{"90": 90 * time.Second, "1:30": 90 * time.Second, "0:05": 5 * time.Second,
+		"1:02:03": time.Hour + 2*time.Minute + 3*time.Second, "12.5": 12500 * time.Millisecond, "+15": 15 * time.Second} {
+		got, _, err := parsePosition(in)
+		if err != nil || got != want {
+			t.Errorf("%q: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "1:60", "a", "1::2", "1:2:3:4", "1e3", "-", "1.5:00", "25:00:00"} {
+		if _, _, err := parsePosition(in); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
+
+func TestParseItem(t *testing.T) {
+	for in, want := range map[string]string{
+		uriA: uriA,
+		"https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC?si=abc": uriA,
+		"open.spotify.com/intl-de/album/1DFixLWuPkv3KT3TnV35m3":        "spotify:album:1DFixLWuPkv3KT3TnV35m3",
+		"spotify:user:bob:playlist:37i9dQZF1DXcBWIGoYBM5M":             "spotify:playlist:37i9dQZF1DXcBWIGoYBM5M",
+		"https://open.spotify.com/episode/512ojhOuo1ktJprKbVcKyQ":      "spotify:episode:512ojhOuo1ktJprKbVcKyQ",
+	} {
+		it, ok := parseItem(in)
+		if !ok || it.uri() != want {
+			t.Errorf("%q: %v %v, want %s", in, it, ok, want)
+		}
+	}
+	for _, in := range []string{"spotify:track:short", "spotify:user:x", "https://evil.example/track/4uLU6hMCjMI75M1A2tKUQC", "4uLU6hMCjMI75M1A2tKUQC", "spotify:local:a:b:c:1"} {
+		if _, ok := parseItem(in); ok {
+			t.Errorf("%q parsed", in)
+		}
+	}
+}
+
+// TestStaleAfterNext: Spotify's state lags a next; now right after
+// player next must still print the new item.
+func TestStaleAfterNext(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{})
+	e.fake.SetPlayerStaleness(700 * time.Millisecond)
+	e.mustRun(0, "player", "next")
+	if r := e.mustRun(0, "now"); r.out != "Band – Song B\n" {
+		t.Errorf("now after next: %q", r.out)
+	}
+	e.mustRun(0, "player", "play", uriC)
+	if r := e.mustRun(0, "now"); r.out != "Other – Song C\n" {
+		t.Errorf("now after play: %q", r.out)
+	}
+	e.mustRun(0, "player", "prev")
+	if r := e.mustRun(0, "now"); r.out != "Other – Song C\n" {
+		// Song C was played as a one-item list: prev restarts it.
+		t.Errorf("now after prev: %q", r.out)
+	}
+}
+
+func TestListings(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{DeviceID: roomID})
+	r := e.mustRun(0, "player", "devices")
+	want := roomID + "\tLiving Room\tSpeaker\ttrue\t30\n" + laptopID + "\tLaptop\tComputer\tfalse\t60\n" +
+		"beefbeefbeefbeefbeefbeefbeefbeefbeefbeef\tLiving Room TV\tTV\tfalse\t10\n" + phoneID + "\tPhone\tSmartphone\tfalse\t\n"
+	if diff := cmp.Diff(want, r.out); diff != "" {
+		t.Errorf("devices (-want +got):\n%s", diff)
+	}
+	r = e.mustRun(0, "player", "devices", "-o", "table")
+	if !strings.HasPrefix(r.out, "   NAME ") || !strings.Contains(r.out, "\n*  Living Room ") {
+		t.Errorf("devices table:\n%s", r.out)
+	}
+	r = e.mustRun(0, "player", "queue")
+	if want := "1\tBand\tSong B\t" + uriB + "\n2\tOther\tSong C\t" + uriC + "\n"; r.out != want {
+		t.Errorf("queue: %q", r.out)
+	}
+	r = e.mustRun(0, "player", "queue", "--json")
+	if !strings.HasPrefix(r.out, "[\n  {") || strings.Count(r.out, `"type": "track"`) < 2 {
+		t.Errorf("queue --json: %s", r.out)
+	}
+	e.fake.AddRecentlyPlayed("alice", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), time.Minute, songA, songB)
+	r = e.mustRun(0, "player", "recent")
+	if want := "2026-01-02T03:05:05.000Z\tBand\tSong B\t" + uriB + "\n2026-01-02T03:04:05.000Z\tBand, Guest\tSong A\t" + uriA + "\n"; r.out != want {
+		t.Errorf("recent: %q", r.out)
+	}
+	r = e.mustRun(0, "player", "recent", "-o", "ndjson", "--limit", "1")
+	if strings.Count(r.out, "\n") != 1 || !strings.Contains(r.out, `"played_at":"2026-01-02T03:05:05.000Z"`) {
+		t.Errorf("recent ndjson: %s", r.out)
+	}
+}
+
+// syncBuffer is stdout for --follow: it tells when lines arrive.
+type syncBuffer struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	lines chan string
+}
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{lines: make(chan string, 100)} }
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Write(p)
+	for _, l := range strings.SplitAfter(string(p), "\n") {
+		if l != "" {
+			b.lines <- l
+		}
+	}
+	return len(p), nil
+}
+
+// follow runs now --follow until n lines came, and returns them.
+func (e *testEnv) follow(n int, args ...string) ([]string, result) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out := newSyncBuffer()
+	done := make(chan result, 1)
+	go func() { done <- e.runCtx(ctx, out, append([]string{"now", "--follow"}, args...)...) }()
+	var lines []string
+	for len(lines) < n {
+		select {
+		case l := <-out.lines:
+			lines = append(lines, l)
+		case r := <-done:
+			e.t.Fatalf("follow ended after %q: %+v", lines, r)
+		case <-ctx.Done():
+			e.t.Fatalf("timeout after %q", lines)
+		}
+	}
+	cancel()
+	r := <-done
+	if r.code != cmdutil.ExitInterrupted || strings.Contains(r.err, "spotcli:") {
+		e.t.Errorf("follow after the interrupt: exit %d, stderr %q", r.code, r.err)
+	}
+	return lines, r
+}
+
+// short tracks for --follow: they end by themselves.
+func shortTracks(n int, ms int) []spotifytest.Track {
+	var out []spotifytest.Track
+	for i := range n {
+		out = append(out, spotifytest.Track{Name: "Short " + string(rune('A'+i)), Artists: []string{"Quick"}, DurationMS: ms})
+	}
+	return out
+}
+
+func TestFollow(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{Items: shortTracks(4, 700)})
+	e.fake.ResetStats()
+	lines, _ := e.follow(5, "--interval", "1m")
+	want := []string{"Quick – Short A\n", "Quick – Short B\n", "Quick – Short C\n", "Quick – Short D\n", "Quick – Short D\n"}
+	// The last line is D again, paused at its end: the play state changed.
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+	// One request per change: it wakes at each track's end, not every
+	// second.
+	if n := e.requests(); n > 2*len(want) {
+		t.Errorf("%d requests for %d lines", n, len(want))
+	}
+}
+
+func TestFollowJSONAndIdle(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{Items: shortTracks(1, 500)})
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		e.fake.StopPlayback("alice")
+	}()
+	lines, _ := e.follow(3, "-o", "json", "--interval", "1s")
+	if !strings.Contains(lines[0], `"is_playing":true`) || !strings.Contains(lines[1], `"is_playing":false`) || lines[2] != "null\n" {
+		t.Errorf("lines: %q", lines)
+	}
+}
+
+// TestFollowTokenExpiry: the access token expires during --follow; it is
+// refreshed once, through the token source, and the lines go on.
+func TestFollowTokenExpiry(t *testing.T) {
+	e := newEnv(t, "")
+	// Valid for 1.5 s more before the refresh margin.
+	e.seed(api.PlayerScopes, time.Now().Add(auth.RefreshMargin+1500*time.Millisecond))
+	e.play(spotifytest.Playback{Items: shortTracks(4, 900)})
+	e.fake.ResetStats()
+	lines, _ := e.follow(4, "--interval", "1m")
+	if lines[3] != "Quick – Short D\n" {
+		t.Errorf("lines: %q", lines)
+	}
+	if st := e.fake.Stats(); st.Refreshes != 1 {
+		t.Errorf("%d refreshes, want 1", st.Refreshes)
+	}
+	e.fake.ResetStats()
+	// Spotify may also refuse a token early (401): renewed once, too.
+	e.play(spotifytest.Playback{Items: shortTracks(3, 800)})
+	e.fake.ExpireAccessTokens()
+	lines, _ = e.follow(3, "--interval", "1m")
+	if st := e.fake.Stats(); st.Refreshes != 1 || lines[2] != "Quick – Short C\n" {
+		t.Errorf("%d refreshes, lines %q", st.Refreshes, lines)
+	}
+}
+
+// TestFollow429: a 429 on a poll is waited out, and no request goes in the
+// Retry-After window.
+func TestFollow429(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{Items: shortTracks(3, 800)})
+	e.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/player", Status: 429, RetryAfter: "1", SkipFirst: 1, Count: 1})
+	e.fake.ResetStats()
+	start := time.Now()
+	lines, _ := e.follow(3, "--interval", "1m")
+	if lines[2] != "Quick – Short C\n" {
+		t.Errorf("lines: %q", lines)
+	}
+	if st := e.fake.Stats(); st.DuringRetryAfter != 0 {
+		t.Errorf("%d requests during Retry-After", st.DuringRetryAfter)
+	}
+	if time.Since(start) < time.Second {
+		t.Errorf("the Retry-After was not waited out")
+	}
+	// A Retry-After longer than --max-wait: follow waits it out too.
+	e.play(spotifytest.Playback{Items: shortTracks(2, 1500)})
+	e.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/player", Status: 429, RetryAfter: "2", Count: 1})
+	e.fake.ResetStats()
+	lines, r := e.follow(2, "--interval", "1m", "--max-wait", "1s")
+	if st := e.fake.Stats(); st.DuringRetryAfter != 0 || lines[0] != "Quick – Short B\n" {
+		t.Errorf("%d during Retry-After, lines %q", st.DuringRetryAfter, lines)
+	}
+	if !strings.Contains(r.err, "warning: rate limited by Spotify: retry after 2 s") {
+		t.Errorf("stderr: %q", r.err)
+	}
+}
+
+// TestFollowBacksOff: failing polls are retried with growing delays, and
+// a warning, not a stream of errors.
+func TestFollowBacksOff(t *testing.T) {
+	delays := []time.Duration{}
+	prev := time.Duration(0)
+	for range 12 {
+		d, fatal := retryDelay(context.DeadlineExceeded, prev)
+		if fatal {
+			t.Fatal("a network error is fatal")
+		}
+		delays = append(delays, d)
+		prev = d
+	}
+	if delays[0] != errFirst || delays[1] != 2*errFirst || delays[len(delays)-1] != errMost {
+		t.Errorf("delays: %v", delays)
+	}
+	if _, fatal := retryDelay(&auth.LoginNeededError{Reason: "x"}, 0); !fatal {
+		t.Error("login needed is not fatal")
+	}
+	if _, fatal := retryDelay(&api.Error{Status: 403}, 0); !fatal {
+		t.Error("403 is not fatal")
+	}
+	if d, fatal := retryDelay(&api.RateLimitError{RetryAfter: time.Hour}, 0); fatal || d != time.Hour {
+		t.Errorf("rate limit: %v %v", d, fatal)
+	}
+}
