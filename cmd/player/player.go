@@ -76,7 +76,7 @@ type control struct {
 }
 
 func (c *control) addDeviceFlag(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&c.Device, "device", "", "act on this device: `NAME|ID` (case-insensitive name, unique prefix, or ID; default: the active device, else the device setting)")
+	cmd.Flags().StringVar(&c.Device, "device", "", "act on this `DEVICE`: a name (case-insensitive), a unique prefix of one, or an ID (default: the active device, else the device setting)")
 }
 
 func (c *control) api() (*api.Client, error) {
