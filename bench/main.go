@@ -183,12 +183,17 @@ func run(out io.Writer, latency time.Duration, n, big, runs int) error {
 	for _, n := range st.APIRequests {
 		apiReqs += n
 	}
+	apiNow, err := e.median(runs, e.bin, "api", "me/player")
+	if err != nil {
+		return err
+	}
 	nowRTT, err := e.nowRoundTrip(20)
 	if err != nil {
 		return err
 	}
 	row("spotcli now (something playing, no latency)", fmt.Sprintf("median %s", fmtDur(now)),
-		fmt.Sprintf("%d runs, %.2f API requests a run, %d token requests; token + one /me/player round trip (%s) = %s", runs, float64(apiReqs)/float64(runs), len(st.TokenRequests), fmtDur(nowRTT), fmtDur(tok+nowRTT)))
+		fmt.Sprintf("%d runs, %.2f API requests a run, %d token requests; token + one /me/player round trip (%s, kept-alive) = %s", runs, float64(apiReqs)/float64(runs), len(st.TokenRequests), fmtDur(nowRTT), fmtDur(tok+nowRTT)))
+	row("spotcli api me/player (the same request, for comparison)", fmt.Sprintf("median %s", fmtDur(apiNow)), fmt.Sprintf("%d runs; now is %.2fx of it", runs, float64(now)/float64(apiNow)))
 
 	// now --follow over a session of short tracks, with latency.
 	return e.followSession(row, latency)
@@ -264,10 +269,13 @@ func (e *env) followSession(row func(what, value, note string), latency time.Dur
 	e.fake.SetPlayback("bench", spotifytest.Playback{Items: tracks})
 	rd := bufio.NewReader(stdout)
 	var delays []time.Duration
-	for i := range tracks {
+	for i := 0; i < len(tracks); {
 		line, err := rd.ReadString('\n')
 		if err != nil {
 			return fmt.Errorf("follow: %v: %s", err, stderr.String())
+		}
+		if line == "\n" && i == 0 {
+			continue // nothing played before the session
 		}
 		if want := "Bench – " + tracks[i].Name + "\n"; line != want {
 			return fmt.Errorf("follow: line %q, want %q", line, want)
@@ -275,6 +283,7 @@ func (e *env) followSession(row func(what, value, note string), latency time.Dur
 		if i > 0 {
 			delays = append(delays, time.Since(begin)-starts[i])
 		}
+		i++
 	}
 	st := e.fake.Stats()
 	_ = c.Process.Signal(os.Interrupt)

@@ -160,7 +160,7 @@ func runVolume(ctx context.Context, o *volumeOptions) error {
 			}
 		}
 		if cur == nil && device == "" {
-			return client.SetVolume(ctx, "", 0) // lets Spotify say NO_ACTIVE_DEVICE
+			return errNoActive{}
 		}
 		if cur == nil || cur.VolumePercent == nil {
 			return fmt.Errorf("this device does not tell its volume, so it cannot be changed by %s%d: give a volume from 0 to 100", map[int]string{1: "+", -1: "-"}[sign], n)
@@ -234,3 +234,13 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// errNoActive is NO_ACTIVE_DEVICE found in the device list rather than
+// answered by Spotify: no device is active.
+type errNoActive struct{}
+
+func (errNoActive) Error() string {
+	return "no active device: open Spotify somewhere, or pass --device (spotcli player devices lists them)"
+}
+
+func (errNoActive) Is(target error) bool { return target == api.ErrNoActiveDevice }

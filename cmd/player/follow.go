@@ -37,7 +37,7 @@ func follow(ctx context.Context, o *nowOptions, client *api.Client) error {
 		warned   bool
 	)
 	for {
-		st, raw, err := fetchState(ctx, client)
+		st, raw, err := o.fetchState(ctx, client)
 		if ctx.Err() != nil {
 			return &cmdutil.SilentExit{Code: cmdutil.ExitInterrupted}
 		}

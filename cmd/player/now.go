@@ -31,6 +31,9 @@ type nowOptions struct {
 	Interval time.Duration
 
 	tmpl *template.Template
+	// currentOnly: the login lacks user-read-playback-state, so polls go
+	// to currently-playing (the item without the device) at once.
+	currentOnly bool
 	// status prints the device and modes too (player status).
 	status bool
 }
@@ -121,7 +124,7 @@ func runNow(ctx context.Context, o *nowOptions) error {
 	if o.Follow {
 		return follow(ctx, o, client)
 	}
-	st, raw, err := fetchState(ctx, client)
+	st, raw, err := o.fetchState(ctx, client)
 	if err != nil {
 		return err
 	}
@@ -133,11 +136,15 @@ func runNow(ctx context.Context, o *nowOptions) error {
 
 // fetchState is GET /me/player (one request with the device and modes);
 // a login with only user-read-currently-playing gets the item without them.
-func fetchState(ctx context.Context, client *api.Client) (*api.PlaybackState, []byte, error) {
+func (o *nowOptions) fetchState(ctx context.Context, client *api.Client) (*api.PlaybackState, []byte, error) {
+	if o.currentOnly {
+		return client.CurrentlyPlaying(ctx)
+	}
 	st, raw, err := client.PlaybackState(ctx)
 	var pe *api.PlayerError
 	if errors.As(err, &pe) && pe.API.Status == 403 && strings.Contains(strings.ToLower(pe.API.Message), "scope") {
 		if st2, raw2, err2 := client.CurrentlyPlaying(ctx); err2 == nil {
+			o.currentOnly = true
 			return st2, raw2, nil
 		}
 	}

@@ -72,7 +72,8 @@ type control struct {
 	// sleep waits between polls; tests may shorten it.
 	sleep func(ctx context.Context, d time.Duration) error
 
-	client *api.Client
+	client   *api.Client
+	resolved map[string]*api.Device // by query, so that queue A B resolves --device once
 }
 
 func (c *control) addDeviceFlag(cmd *cobra.Command) {
@@ -139,6 +140,9 @@ func (c *control) do(ctx context.Context, call func(client *api.Client, deviceID
 
 // resolve finds a device by ID, name or unique name prefix.
 func (c *control) resolve(ctx context.Context, query string) (*api.Device, error) {
+	if d, ok := c.resolved[query]; ok {
+		return d, nil
+	}
 	client, err := c.api()
 	if err != nil {
 		return nil, err
@@ -147,7 +151,15 @@ func (c *control) resolve(ctx context.Context, query string) (*api.Device, error
 	if err != nil {
 		return nil, err
 	}
-	return matchDevice(devs, query)
+	d, err := matchDevice(devs, query)
+	if err != nil {
+		return nil, err
+	}
+	if c.resolved == nil {
+		c.resolved = map[string]*api.Device{}
+	}
+	c.resolved[query] = d
+	return d, nil
 }
 
 // matchDevice picks the device query names: its ID exactly, else its name
