@@ -73,13 +73,15 @@ func newEnv(t *testing.T, product string, scopes ...string) *testEnv {
 	return e
 }
 
-// seed stores a login whose access token expires at expires.
+// seed stores a login whose access token, issued an hour before expires
+// (as Spotify's are), expires at expires.
 func (e *testEnv) seed(scopes []string, expires time.Time) {
 	e.t.Helper()
 	now := time.Now()
 	access, refresh := e.fake.IssueTokens(testClient, "alice", scopes, spotifytest.FlowPKCE, now)
 	rec := &auth.Record{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
-		Scopes: scopes, ClientID: testClient, Flow: auth.FlowPKCE, UserID: "alice", LoggedInAt: now, UpdatedAt: now}
+		Scopes: scopes, ClientID: testClient, Flow: auth.FlowPKCE, UserID: "alice", LoggedInAt: now.Add(-time.Hour),
+		UpdatedAt: expires.Add(-time.Hour)}
 	b, err := rec.Encode()
 	if err != nil {
 		e.t.Fatal(err)
