@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/spotifytest"
@@ -175,10 +176,7 @@ func TestPlayerDocExamples(t *testing.T) {
 	}
 	h := newPlayerHarness(t)
 	h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: "37i9dQZF1DXcBWIGoYBM5M", Name: "Today's Top Hits"})
-	tracks := []spotifytest.Track{
-		{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna Give You Up", Artists: []string{"Rick Astley"}, Album: "Whenever You Need Somebody", DurationMS: 213_000},
-		{ID: "6rqhFgbbKwnb9MLmUQDhG6", Name: "Speak to Me", Artists: []string{"Pink Floyd"}, Album: "The Dark Side of the Moon", DurationMS: 90_000},
-	}
+	tracks := []spotifytest.Track{rickTrack, floydTrack}
 	for i := range tracks {
 		h.fake.AddPlaylistItems("37i9dQZF1DXcBWIGoYBM5M", spotifytest.PlaylistItem{Track: &tracks[i]})
 	}
@@ -199,4 +197,23 @@ func TestPlayerDocExamples(t *testing.T) {
 			t.Errorf("%s: %s", l, r)
 		}
 	}
+}
+
+// Tracks of the scripts' player and of the doc examples, with real IDs.
+var (
+	rickTrack  = spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna Give You Up", Artists: []string{"Rick Astley"}, Album: "Whenever You Need Somebody", DurationMS: 213_000}
+	floydTrack = spotifytest.Track{ID: "6rqhFgbbKwnb9MLmUQDhG6", Name: "Speak to Me", Artists: []string{"Pink Floyd"}, Album: "The Dark Side of the Moon", DurationMS: 90_000}
+)
+
+// scriptPlayer is the scripts' fake player and fake idle.
+func scriptPlayer(ts *testscript.TestScript, fake *spotifytest.Server, verb string) {
+	fake.SetDevices("alice",
+		spotifytest.Device{ID: kitchenID, Name: "Kitchen", Type: "Speaker", Volume: 50},
+		spotifytest.Device{ID: laptopID, Name: "Laptop", Volume: 70})
+	if verb == "idle" {
+		fake.StopPlayback("alice")
+		return
+	}
+	fake.SetPlayback("alice", spotifytest.Playback{DeviceID: kitchenID, Items: []spotifytest.Track{rickTrack, floydTrack},
+		Context: "spotify:playlist:37i9dQZF1DXcBWIGoYBM5M", Progress: 30 * time.Second})
 }
