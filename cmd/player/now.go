@@ -89,6 +89,7 @@ token fresh, so it can run for hours in a status bar.`,
 	o.addOutputFlags(c)
 	c.Flags().BoolVarP(&o.Follow, "follow", "f", false, "print a line each time the item or the play state changes, until interrupted")
 	c.Flags().DurationVar(&o.Interval, "interval", 5*time.Second, "with --follow: the longest time between two polls (at least 1s)")
+	withScopeHint(f, c)
 	return c
 }
 

@@ -6,12 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/config"
 )
 
 // NewPlayerCmd is the player group.
@@ -53,7 +55,50 @@ open.spotify.com link, or current: the item now playing.`,
 		NewTransferCmd(f, nil),
 		NewRecentCmd(f, nil),
 	)
+	withScopeHint(f, c)
 	return c
+}
+
+// withScopeHint makes c's commands, and those below it, answer a missing
+// scope with the login command that adds it to the login's own scopes.
+func withScopeHint(f *cmdutil.Factory, c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error { return scopeHint(f, run(cmd, args)) }
+	}
+	for _, sub := range c.Commands() {
+		withScopeHint(f, sub)
+	}
+}
+
+// scopeError is a missing scope, with the command that fixes it.
+type scopeError struct {
+	msg string
+	err error
+}
+
+func (e *scopeError) Error() string { return e.msg }
+func (e *scopeError) Unwrap() error { return e.err }
+
+func scopeHint(f *cmdutil.Factory, err error) error {
+	var pe *api.PlayerError
+	if !errors.As(err, &pe) || pe.Scope == "" {
+		return err
+	}
+	scopes := config.SplitScopes(config.DefaultScopes)
+	if src, cerr := f.Credentials(); cerr == nil {
+		if rec, rerr := src.Record(); rerr == nil && len(rec.Scopes) > 0 {
+			scopes = slices.Clone(rec.Scopes)
+		}
+	}
+	for _, s := range api.PlayerScopes {
+		if !slices.Contains(scopes, s) {
+			scopes = append(scopes, s)
+		}
+	}
+	return &scopeError{
+		msg: fmt.Sprintf("the login lacks the %s scope: log in again with the player's scopes added:\n  spotcli login --scopes %q", pe.Scope, strings.Join(scopes, " ")),
+		err: err,
+	}
 }
 
 // Timing of the wait for Spotify to show a command's effect: its state

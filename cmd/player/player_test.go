@@ -250,8 +250,10 @@ func TestNowScopes(t *testing.T) {
 	e = newEnv(t, "", "user-read-private")
 	e.play(spotifytest.Playback{})
 	r := e.mustRun(1, "now")
-	if !strings.Contains(r.err, "lacks the user-read-playback-state scope") {
-		t.Errorf("stderr: %s", r.err)
+	want := "spotcli: the login lacks the user-read-playback-state scope: log in again with the player's scopes added:\n" +
+		`  spotcli login --scopes "user-read-private user-read-playback-state user-modify-playback-state user-read-currently-playing user-read-recently-played"` + "\n"
+	if r.err != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", r.err, want)
 	}
 }
 

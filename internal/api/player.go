@@ -39,9 +39,11 @@ var (
 
 // PlayerError is a player endpoint's error answer, explained.
 type PlayerError struct {
-	Msg  string
-	kind error  // ErrNoActiveDevice, ErrPremiumRequired or nil
-	API  *Error // Spotify's answer
+	Msg string
+	// Scope is the scope the login lacks, when that is the error.
+	Scope string
+	kind  error  // ErrNoActiveDevice, ErrPremiumRequired or nil
+	API   *Error // Spotify's answer
 }
 
 func (e *PlayerError) Error() string { return e.Msg }
@@ -72,6 +74,7 @@ func playerError(err error, scope string) error {
 		pe.kind = ErrPremiumRequired
 		pe.Msg = "controlling playback needs Spotify Premium (reading what plays does not): Spotify answered 403 PREMIUM_REQUIRED"
 	case ae.Status == http.StatusForbidden && strings.Contains(m, "scope"):
+		pe.Scope = scope
 		pe.Msg = fmt.Sprintf("the login lacks the %s scope: run spotcli login --scopes with it (spotcli player needs %s)", scope, strings.Join(PlayerScopes, " "))
 	case ae.Reason == "VOLUME_CONTROL_DISALLOW":
 		pe.Msg = "this device does not let its volume be set remotely (Spotify answered 403 VOLUME_CONTROL_DISALLOW)"
