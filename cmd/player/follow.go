@@ -81,7 +81,7 @@ func follow(ctx context.Context, o *nowOptions, client *api.Client) error {
 					delay, late = left+endSlack, 0
 				case left <= 0:
 					// Overdue: Spotify has not switched yet.
-					late = min(max(late*2, lateFirst), o.Interval)
+					late = min(retryLate(late), o.Interval)
 					delay = late
 				}
 			}
@@ -91,6 +91,9 @@ func follow(ctx context.Context, o *nowOptions, client *api.Client) error {
 		}
 	}
 }
+
+// retryLate is the next delay before polling an overdue item again.
+func retryLate(prev time.Duration) time.Duration { return max(prev*2, lateFirst) }
 
 // stateKey is what --follow compares: the item and whether it plays.
 func stateKey(st *api.PlaybackState) string {

@@ -39,13 +39,41 @@ type testEnv struct {
 	t    *testing.T
 	fake *spotifytest.Server
 	dir  string
-	// settle is what control commands sleep between polls.
-	sleep func(context.Context, time.Duration) error
+	// clock, when set, is the time of the fake, of spotcli's token source
+	// and of --follow's sleeps: a follow session runs in virtual time.
+	clock *virtualClock
+}
+
+// virtualClock is a clock that only sleeping moves.
+type virtualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *virtualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *virtualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 func newEnv(t *testing.T, product string, scopes ...string) *testEnv {
+	return newEnvAt(t, nil, product, scopes...)
+}
+
+// newEnvAt is newEnv on a virtual clock (nil: the real one).
+func newEnvAt(t *testing.T, clock *virtualClock, product string, scopes ...string) *testEnv {
 	t.Helper()
-	fake := spotifytest.New(spotifytest.Config{})
+	cfg := spotifytest.Config{}
+	if clock != nil {
+		cfg.Now = clock.Now
+	}
+	fake := spotifytest.New(cfg)
 	t.Cleanup(fake.Close)
 	fake.AddApp(spotifytest.App{ClientID: testClient, RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice", Product: product})
@@ -60,8 +88,8 @@ func newEnv(t *testing.T, product string, scopes ...string) *testEnv {
 		scopes = api.PlayerScopes
 	}
 	dir := t.TempDir()
-	e := &testEnv{t: t, fake: fake, dir: dir}
-	e.seed(scopes, time.Now().Add(time.Hour))
+	e := &testEnv{t: t, fake: fake, dir: dir, clock: clock}
+	e.seed(scopes, e.now().Add(time.Hour))
 	for k, v := range map[string]string{
 		"SPOTCLI_CONFIG_DIR": dir, "SPOTCLI_TOKEN_STORE": "file", "SPOTCLI_CLIENT_ID": testClient,
 		"SPOTCLI_API_URL": fake.APIURL(), "SPOTCLI_ACCOUNTS_URL": fake.AccountsURL(),
@@ -77,7 +105,7 @@ func newEnv(t *testing.T, product string, scopes ...string) *testEnv {
 // (as Spotify's are), expires at expires.
 func (e *testEnv) seed(scopes []string, expires time.Time) {
 	e.t.Helper()
-	now := time.Now()
+	now := e.now()
 	access, refresh := e.fake.IssueTokens(testClient, "alice", scopes, spotifytest.FlowPKCE, now)
 	rec := &auth.Record{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
 		Scopes: scopes, ClientID: testClient, Flow: auth.FlowPKCE, UserID: "alice", LoggedInAt: now.Add(-time.Hour),
@@ -92,6 +120,13 @@ func (e *testEnv) seed(scopes []string, expires time.Time) {
 	if err := os.WriteFile(filepath.Join(e.dir, "tokens", "default.json"), b, 0o600); err != nil {
 		e.t.Fatal(err)
 	}
+}
+
+func (e *testEnv) now() time.Time {
+	if e.clock != nil {
+		return e.clock.Now()
+	}
+	return time.Now()
 }
 
 // play starts songs A, B, C on the laptop.
@@ -111,28 +146,49 @@ type result struct {
 }
 
 // root is a command tree with the player's commands, as cmd.NewRootCmd
-// builds it.
-func root(f *cmdutil.Factory) *cobra.Command {
+// builds it; sleep, when set, is what now sleeps on.
+func root(f *cmdutil.Factory, sleep func(context.Context, time.Duration) error) *cobra.Command {
 	r := &cobra.Command{Use: "spotcli", SilenceUsage: true, SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) { f.SetFlags(cmd.Flags()) }}
 	f.AddGlobalFlags(r.PersistentFlags())
-	r.AddCommand(NewNowCmd(f, nil), NewPlayerCmd(f))
+	var runF func(context.Context, *nowOptions) error
+	if sleep != nil {
+		runF = func(ctx context.Context, o *nowOptions) error {
+			o.sleep = sleep
+			return runNow(ctx, o)
+		}
+	}
+	r.AddCommand(NewNowCmd(f, runF), NewPlayerCmd(f))
 	return r
 }
 
-func newFactory(out, errb *bytes.Buffer) *cmdutil.Factory {
-	return &cmdutil.Factory{In: &bytes.Buffer{}, Out: out, Err: errb, Getenv: os.Getenv, Now: time.Now,
+func newFactory(out, errb *bytes.Buffer, now func() time.Time) *cmdutil.Factory {
+	return &cmdutil.Factory{In: &bytes.Buffer{}, Out: out, Err: errb, Getenv: os.Getenv, Now: now,
 		StdoutTTY: func() bool { return false }, TermWidth: func() int { return 100 }}
 }
 
 func (e *testEnv) runCtx(ctx context.Context, out *syncBuffer, args ...string) result {
 	e.t.Helper()
 	var o, errb bytes.Buffer
-	f := newFactory(&o, &errb)
+	f := newFactory(&o, &errb, e.now)
+	var sleep func(context.Context, time.Duration) error
 	if out != nil {
 		f.Out = out
+		if e.clock != nil {
+			// Virtual time: a sleep moves the clock at once, until the
+			// lines the test waits for have come.
+			sleep = func(ctx context.Context, d time.Duration) error {
+				if out.done() {
+					<-ctx.Done()
+					return ctx.Err()
+				}
+				e.clock.Advance(d)
+				out.slept(d)
+				return ctx.Err()
+			}
+		}
 	}
-	r := root(f)
+	r := root(f, sleep)
 	r.SetArgs(args)
 	r.SetOut(f.Out)
 	r.SetErr(f.Err)
@@ -172,16 +228,17 @@ func (e *testEnv) requests() int {
 
 func TestNow(t *testing.T) {
 	e := newEnv(t, "")
-	e.play(spotifytest.Playback{Progress: 65 * time.Second, Context: "spotify:album:1DFixLWuPkv3KT3TnV35m3", Shuffle: true})
+	// Paused, so that the progress stays put.
+	e.play(spotifytest.Playback{Progress: 65 * time.Second, Context: "spotify:album:1DFixLWuPkv3KT3TnV35m3", Shuffle: true, Paused: true})
 	tests := []struct {
 		args []string
 		want string
 	}{
 		{[]string{"now"}, "Band, Guest – Song A\n"},
-		{[]string{"now", "-o", "tsv"}, "Band, Guest\tSong A\tFirst LP\t" + uriA + "\t1:05\t3:05\ttrue\tLaptop\ttrue\toff\n"},
+		{[]string{"now", "-o", "tsv"}, "Band, Guest\tSong A\tFirst LP\t" + uriA + "\t1:05\t3:05\tfalse\tLaptop\ttrue\toff\n"},
 		{[]string{"now", "--format", "{{.title}} by {{.artist}} [{{.progress}}/{{.duration}}] {{.device}} {{.volume}}% {{.kind}} {{.context}}"},
 			"Song A by Band, Guest [1:05/3:05] Laptop 60% track spotify:album:1DFixLWuPkv3KT3TnV35m3\n"},
-		{[]string{"now", "--format", "{{if .is_playing}}▶{{else}}⏸{{end}} {{.duration_ms}} {{.shuffle}} {{.repeat}}"}, "▶ 185000 true off\n"},
+		{[]string{"now", "--format", "{{if .is_playing}}▶{{else}}⏸{{end}} {{.progress_ms}} {{.duration_ms}} {{.shuffle}} {{.repeat}}"}, "⏸ 65000 185000 true off\n"},
 	}
 	for _, tt := range tests {
 		e.fake.ResetStats()
@@ -271,6 +328,8 @@ func TestControlRequests(t *testing.T) {
 		args []string
 		want req
 	}{
+		// Resume and seek start paused, so that the clock cannot move
+		// what they send.
 		{[]string{"player", "play"}, req{"PUT", "/v1/me/player/play", "", ""}},
 		{[]string{"player", "play", uriB, "https://open.spotify.com/track/0VjIjW4GlUZAMYd2vXMi3b?si=x"}, req{"PUT", "/v1/me/player/play", "", `{"uris":["` + uriB + `","` + uriC + `"]}`}},
 		{[]string{"player", "play", "spotify:playlist:" + mixID, "--device", "phone"}, req{"PUT", "/v1/me/player/play", "device_id=" + phoneID, `{"context_uri":"spotify:playlist:` + mixID + `"}`}},
@@ -295,7 +354,8 @@ func TestControlRequests(t *testing.T) {
 			e := newEnv(t, "")
 			e.fake.AddPlaylists("alice", spotifytest.Playlist{ID: mixID, Name: "Mix"})
 			e.fake.AddPlaylistItems(mixID, spotifytest.PlaylistItem{Track: &songC})
-			e.play(spotifytest.Playback{Progress: 10 * time.Second, Paused: tt.args[1] == "play" && len(tt.args) == 2})
+			paused := tt.args[1] == "play" && len(tt.args) == 2 || tt.args[1] == "seek"
+			e.play(spotifytest.Playback{Progress: 10 * time.Second, Paused: paused})
 			r := e.run(tt.args...)
 			var got req
 			for _, pr := range e.fake.PlayerRequests() {
@@ -518,12 +578,19 @@ func TestListings(t *testing.T) {
 
 // syncBuffer is stdout for --follow: it tells when lines arrive.
 type syncBuffer struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	lines chan string
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	lines  chan string
+	want   int    // lines the test waits for, or
+	until  string // the line it waits for
+	n      int
+	last   string
+	sleeps []time.Duration
 }
 
-func newSyncBuffer() *syncBuffer { return &syncBuffer{lines: make(chan string, 100)} }
+func newSyncBuffer(want int, until string) *syncBuffer {
+	return &syncBuffer{lines: make(chan string, 100), want: want, until: until}
+}
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
@@ -531,22 +598,51 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.buf.Write(p)
 	for _, l := range strings.SplitAfter(string(p), "\n") {
 		if l != "" {
+			b.n++
+			b.last = l
 			b.lines <- l
 		}
 	}
 	return len(p), nil
 }
 
+func (b *syncBuffer) done() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.until != "" {
+		return b.last == b.until
+	}
+	return b.n >= b.want
+}
+
+func (b *syncBuffer) slept(d time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sleeps = append(b.sleeps, d)
+}
+
 // follow runs now --follow until n lines came, and returns them.
 func (e *testEnv) follow(n int, args ...string) ([]string, result) {
 	e.t.Helper()
+	lines, r, _ := e.followOut(newSyncBuffer(n, ""), args...)
+	return lines, r
+}
+
+// followUntil runs now --follow until the line last came.
+func (e *testEnv) followUntil(last string, args ...string) ([]string, result) {
+	e.t.Helper()
+	lines, r, _ := e.followOut(newSyncBuffer(0, last), args...)
+	return lines, r
+}
+
+func (e *testEnv) followOut(out *syncBuffer, args ...string) ([]string, result, *syncBuffer) {
+	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out := newSyncBuffer()
 	done := make(chan result, 1)
 	go func() { done <- e.runCtx(ctx, out, append([]string{"now", "--follow"}, args...)...) }()
 	var lines []string
-	for len(lines) < n {
+	for !(out.want > 0 && len(lines) >= out.want || out.until != "" && len(lines) > 0 && lines[len(lines)-1] == out.until) {
 		select {
 		case l := <-out.lines:
 			lines = append(lines, l)
@@ -561,7 +657,7 @@ func (e *testEnv) follow(n int, args ...string) ([]string, result) {
 	if r.code != cmdutil.ExitInterrupted || strings.Contains(r.err, "spotcli:") {
 		e.t.Errorf("follow after the interrupt: exit %d, stderr %q", r.code, r.err)
 	}
-	return lines, r
+	return lines, r, out
 }
 
 // short tracks for --follow: they end by themselves.
@@ -574,19 +670,40 @@ func shortTracks(n int, ms int) []spotifytest.Track {
 }
 
 func TestFollow(t *testing.T) {
-	e := newEnv(t, "")
+	clock := &virtualClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newEnvAt(t, clock, "")
 	e.play(spotifytest.Playback{Items: shortTracks(4, 700)})
 	e.fake.ResetStats()
-	lines, _ := e.follow(5, "--interval", "1m")
+	lines, _, out := e.followOut(newSyncBuffer(5, ""), "--interval", "1m")
 	want := []string{"Quick – Short A\n", "Quick – Short B\n", "Quick – Short C\n", "Quick – Short D\n", "Quick – Short D\n"}
 	// The last line is D again, paused at its end: the play state changed.
 	if diff := cmp.Diff(want, lines); diff != "" {
 		t.Errorf("lines (-want +got):\n%s", diff)
 	}
-	// One request per change: it wakes at each track's end, not every
-	// second.
-	if n := e.requests(); n > 2*len(want) {
+	// One request per line: it sleeps to each track's end (and 300 ms),
+	// never polling in between.
+	if n := e.requests(); n != len(want) {
 		t.Errorf("%d requests for %d lines", n, len(want))
+	}
+	wantSleeps := []time.Duration{time.Second, 700 * time.Millisecond, 700 * time.Millisecond, 700 * time.Millisecond}
+	if diff := cmp.Diff(wantSleeps, out.sleeps); diff != "" {
+		t.Errorf("sleeps (-want +got):\n%s", diff)
+	}
+}
+
+// TestFollowPolls: within a long item it polls every --interval, and
+// then at the item's end; an overdue item is polled again soon.
+func TestFollowPolls(t *testing.T) {
+	clock := &virtualClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newEnvAt(t, clock, "")
+	e.play(spotifytest.Playback{Items: shortTracks(2, 12_000)})
+	_, _, out := e.followOut(newSyncBuffer(0, "Quick – Short B\n"), "--interval", "5s")
+	want := []time.Duration{5 * time.Second, 5 * time.Second, 2300 * time.Millisecond}
+	if diff := cmp.Diff(want, out.sleeps); diff != "" {
+		t.Errorf("sleeps (-want +got):\n%s", diff)
+	}
+	if d := retryLate(0); d != lateFirst {
+		t.Errorf("first retry of an overdue item after %s", d)
 	}
 }
 
@@ -606,9 +723,10 @@ func TestFollowJSONAndIdle(t *testing.T) {
 // TestFollowTokenExpiry: the access token expires during --follow; it is
 // refreshed once, through the token source, and the lines go on.
 func TestFollowTokenExpiry(t *testing.T) {
-	e := newEnv(t, "")
+	clock := &virtualClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newEnvAt(t, clock, "")
 	// Valid for 1.5 s more before the refresh margin.
-	e.seed(api.PlayerScopes, time.Now().Add(auth.RefreshMargin+1500*time.Millisecond))
+	e.seed(api.PlayerScopes, clock.Now().Add(auth.RefreshMargin+1500*time.Millisecond))
 	e.play(spotifytest.Playback{Items: shortTracks(4, 900)})
 	e.fake.ResetStats()
 	lines, _ := e.follow(4, "--interval", "1m")
@@ -636,8 +754,10 @@ func TestFollow429(t *testing.T) {
 	e.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/player", Status: 429, RetryAfter: "1", SkipFirst: 1, Count: 1})
 	e.fake.ResetStats()
 	start := time.Now()
-	lines, _ := e.follow(3, "--interval", "1m")
-	if lines[2] != "Quick – Short C\n" {
+	// The 429 comes at A's end and holds the next poll for 1 s: B may go
+	// by unseen; C, paused at its end, is the last line whatever the load.
+	lines, _ := e.followUntil("Quick – Short C\n", "--interval", "1m")
+	if lines[0] != "Quick – Short A\n" {
 		t.Errorf("lines: %q", lines)
 	}
 	if st := e.fake.Stats(); st.DuringRetryAfter != 0 {
@@ -650,7 +770,7 @@ func TestFollow429(t *testing.T) {
 	e.play(spotifytest.Playback{Items: shortTracks(2, 1500)})
 	e.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/player", Status: 429, RetryAfter: "2", Count: 1})
 	e.fake.ResetStats()
-	lines, r := e.follow(2, "--interval", "1m", "--max-wait", "1s")
+	lines, r := e.followUntil("Quick – Short B\n", "--interval", "1m", "--max-wait", "1s")
 	if st := e.fake.Stats(); st.DuringRetryAfter != 0 || lines[0] != "Quick – Short B\n" {
 		t.Errorf("%d during Retry-After, lines %q", st.DuringRetryAfter, lines)
 	}

@@ -116,7 +116,7 @@ func TestPlayerStateAndClock(t *testing.T) {
 	}
 	// Song A ends at 10 s; 2 s into Song B.
 	f.clock.Advance(8 * time.Second)
-	if got := f.srv.Player("alice"); !strings.HasSuffix(got.Item, f.srv.content.tracks[trackIDByName(f.srv, "Song B")].ID) || got.Progress != 2*time.Second {
+	if got := f.srv.Player("alice"); got.Item != "spotify:track:"+trackIDByName(f.srv, "Song B") || got.Progress != 2*time.Second {
 		t.Fatalf("after 12 s: %+v", got)
 	}
 	// The list ends: paused on the last item.
