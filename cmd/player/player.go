@@ -314,7 +314,8 @@ func progressOf(st *api.PlaybackState) time.Duration {
 	return time.Duration(*st.ProgressMS) * time.Millisecond
 }
 
-// runF is how tests see the options a command line made.
+// runFunc is a command's run function, or the runF through which a test
+// sees the options its command line made.
 type runFunc[T any] func(context.Context, *T) error
 
 func runE[T any](o *T, runF runFunc[T], run runFunc[T]) func(*cobra.Command, []string) error {

@@ -805,3 +805,47 @@ func TestFollowBacksOff(t *testing.T) {
 		t.Errorf("rate limit: %v %v", d, fatal)
 	}
 }
+
+// TestFlags: command lines become options (through runF, no request).
+func TestFlags(t *testing.T) {
+	var out, errb bytes.Buffer
+	f := newFactory(&out, &errb, time.Now)
+	run := func(c *cobra.Command, args ...string) {
+		t.Helper()
+		c.SetArgs(args)
+		c.SetOut(&out)
+		c.SetErr(&errb)
+		if err := c.Execute(); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	var now *nowOptions
+	run(NewNowCmd(f, func(_ context.Context, o *nowOptions) error { now = o; return nil }), "--follow", "--interval", "2s", "-o", "json")
+	if !now.Follow || now.Interval != 2*time.Second || now.Output != "json" || now.tmpl != nil {
+		t.Errorf("now: %+v", now)
+	}
+	run(NewNowCmd(f, func(_ context.Context, o *nowOptions) error { now = o; return nil }), "--format", "{{.uri}}")
+	if now.Output != "text" || now.tmpl == nil || now.Interval != 5*time.Second {
+		t.Errorf("now --format: %+v", now)
+	}
+	var seek *seekOptions
+	run(NewSeekCmd(f, func(_ context.Context, o *seekOptions) error { seek = o; return nil }), "1:30", "--device", "Kitchen")
+	if seek.Position != "1:30" || seek.Device != "Kitchen" {
+		t.Errorf("seek: %+v", seek)
+	}
+	var tr *transferOptions
+	run(NewTransferCmd(f, func(_ context.Context, o *transferOptions) error { tr = o; return nil }), "phone", "--play")
+	if tr.Target != "phone" || !tr.Play {
+		t.Errorf("transfer: %+v", tr)
+	}
+	var q *queueOptions
+	run(NewQueueCmd(f, func(_ context.Context, o *queueOptions) error { q = o; return nil }), "current", uriA, "--json")
+	if diff := cmp.Diff([]string{"current", uriA}, q.Items); diff != "" || q.Output != "json" {
+		t.Errorf("queue: %+v %s", q, diff)
+	}
+	var m *modeOptions
+	run(NewRepeatCmd(f, func(_ context.Context, o *modeOptions) error { m = o; return nil }), "track")
+	if m.State != "track" {
+		t.Errorf("repeat: %+v", m)
+	}
+}
