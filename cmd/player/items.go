@@ -17,6 +17,17 @@ func Current(ctx context.Context, client *api.Client) (string, error) {
 	return client.CurrentURI(ctx)
 }
 
+// CurrentFor is Current with this run's user client: what a command that
+// takes ITEMs calls for the keyword `current`, for instance as the
+// resolver of an item parser's keyword.
+func CurrentFor(ctx context.Context, f *cmdutil.Factory) (string, error) {
+	client, _, err := f.UserClient()
+	if err != nil {
+		return "", err
+	}
+	return Current(ctx, client)
+}
+
 // item is one ITEM of play and queue.
 type item struct {
 	kind, id string

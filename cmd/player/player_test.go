@@ -3,6 +3,7 @@ package player
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -847,5 +848,19 @@ func TestFlags(t *testing.T) {
 	run(NewRepeatCmd(f, func(_ context.Context, o *modeOptions) error { m = o; return nil }), "track")
 	if m.State != "track" {
 		t.Errorf("repeat: %+v", m)
+	}
+}
+
+func TestCurrentFor(t *testing.T) {
+	e := newEnv(t, "free")
+	var out, errb bytes.Buffer
+	f := newFactory(&out, &errb, time.Now)
+	if _, err := CurrentFor(context.Background(), f); !errors.Is(err, api.ErrNothingPlaying) {
+		t.Errorf("nothing playing: %v", err)
+	}
+	e.play(spotifytest.Playback{Items: []spotifytest.Track{ep1}})
+	uri, err := CurrentFor(context.Background(), newFactory(&out, &errb, time.Now))
+	if err != nil || uri != "spotify:episode:512ojhOuo1ktJprKbVcKyQ" {
+		t.Errorf("got %q, %v", uri, err)
 	}
 }
