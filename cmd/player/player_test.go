@@ -35,7 +35,9 @@ const (
 	uriC = "spotify:track:0VjIjW4GlUZAMYd2vXMi3b"
 )
 
-// testEnv is a fake Spotify with a player, and a stored login for alice.
+// testEnv is a fake Spotify with a player, and a stored login for alice
+// with the player's scopes. (cmdutiltest.Env has neither the scopes, nor a
+// free account, nor a virtual clock.)
 type testEnv struct {
 	t    *testing.T
 	fake *spotifytest.Server
@@ -95,6 +97,7 @@ func newEnvAt(t *testing.T, clock *virtualClock, product string, scopes ...strin
 		"SPOTCLI_CONFIG_DIR": dir, "SPOTCLI_TOKEN_STORE": "file", "SPOTCLI_CLIENT_ID": testClient,
 		"SPOTCLI_API_URL": fake.APIURL(), "SPOTCLI_ACCOUNTS_URL": fake.AccountsURL(),
 		"SPOTCLI_ACCESS_TOKEN": "", "SPOTCLI_REFRESH_TOKEN": "", "SPOTCLI_DEVICE": "", "SPOTCLI_PROFILE": "",
+		"SPOTCLI_CLIENT_SECRET": "", "SPOTCLI_SCOPES": "", "SPOTCLI_MAX_WAIT": "", "SPOTCLI_HTTP_TIMEOUT": "",
 		"HOME": dir, "XDG_CONFIG_HOME": dir,
 	} {
 		t.Setenv(k, v)
