@@ -195,8 +195,12 @@ func run(out io.Writer, latency time.Duration, n, big, runs int) error {
 		fmt.Sprintf("%d runs, %.2f API requests a run, %d token requests; token + one /me/player round trip (%s, kept-alive) = %s", runs, float64(apiReqs)/float64(runs), len(st.TokenRequests), fmtDur(nowRTT), fmtDur(tok+nowRTT)))
 	row("spotcli api me/player (the same request, for comparison)", fmt.Sprintf("median %s", fmtDur(apiNow)), fmt.Sprintf("%d runs; now is %.2fx of it", runs, float64(now)/float64(apiNow)))
 
-	// now --follow over a session of short tracks, with latency.
-	return e.followSession(row, latency)
+	// now --follow over a session of short tracks, with latency; then with
+	// Spotify's answers lagging half a second behind each change of track.
+	if err := e.followSession(row, latency, 0); err != nil {
+		return err
+	}
+	return e.followSession(row, latency, 500*time.Millisecond)
 }
 
 // nowRoundTrip is the median time of one GET /me/player sent directly.
@@ -233,11 +237,12 @@ func (e *env) access() string {
 // followSession plays tracks of 1 to 2.5 s on a fake with latency and runs
 // spotcli now --follow over them: requests per change of track, and the
 // delay from a change (known from the script) to its line.
-func (e *env) followSession(row func(what, value, note string), latency time.Duration) error {
+func (e *env) followSession(row func(what, value, note string), latency, lag time.Duration) error {
 	if err := e.start(latency, 0); err != nil {
 		return err
 	}
 	defer e.fake.Close()
+	e.fake.SetPlayerEndLag(lag)
 	// A first track of 2 s while spotcli starts and prints it, then the
 	// session: what is measured is following, not start-up.
 	tracks := []spotifytest.Track{{Name: "Warm-up", Artists: []string{"Bench"}, DurationMS: 2000}}
@@ -290,7 +295,11 @@ func (e *env) followSession(row func(what, value, note string), latency time.Dur
 	}
 	sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
 	changes := len(tracks) - 1
-	row(fmt.Sprintf("now --follow, %d track changes (tracks of 1-2.5 s), latency %s", changes, latency),
+	what := fmt.Sprintf("now --follow, %d track changes (tracks of 1-2.5 s), latency %s", changes, latency)
+	if lag > 0 {
+		what += fmt.Sprintf(", Spotify %s late at each change", lag)
+	}
+	row(what,
 		fmt.Sprintf("%.2f requests per change", float64(reqs-1)/float64(changes)),
 		fmt.Sprintf("%d requests in all (the first line's included); delay from a change to its line: median %s, max %s", reqs, fmtDur(delays[len(delays)/2]), fmtDur(delays[len(delays)-1])))
 	return nil

@@ -695,6 +695,28 @@ func TestFollow(t *testing.T) {
 	}
 }
 
+// TestFollowEndLag: Spotify shows an ended track for a while; --follow
+// polls again soon (0.5 s) instead of waiting --interval.
+func TestFollowEndLag(t *testing.T) {
+	clock := &virtualClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newEnvAt(t, clock, "")
+	e.fake.SetPlayerEndLag(500 * time.Millisecond)
+	e.play(spotifytest.Playback{Items: shortTracks(3, 2000)})
+	e.fake.ResetStats()
+	lines, _, out := e.followOut(newSyncBuffer(0, "Quick – Short C\n"), "--interval", "1m")
+	if diff := cmp.Diff([]string{"Quick – Short A\n", "Quick – Short B\n", "Quick – Short C\n"}, lines); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+	// A's end + 0.3 s: still A; 0.5 s later B, 0.8 s in; to its end + 0.3 s...
+	want := []time.Duration{2300 * time.Millisecond, 500 * time.Millisecond, 1500 * time.Millisecond, 500 * time.Millisecond}
+	if diff := cmp.Diff(want, out.sleeps); diff != "" {
+		t.Errorf("sleeps (-want +got):\n%s", diff)
+	}
+	if n := e.requests(); n != 5 {
+		t.Errorf("%d requests, want 5 (2 per change)", n)
+	}
+}
+
 // TestFollowPolls: within a long item it polls every --interval, and
 // then at the item's end; an overdue item is polled again soon.
 func TestFollowPolls(t *testing.T) {

@@ -110,6 +110,7 @@ type playerState struct {
 type players struct {
 	byUser    map[string]*playerState
 	staleness time.Duration
+	endLag    time.Duration
 	log       []PlayerRequest
 }
 
@@ -227,13 +228,23 @@ func (s *Server) SetPlayerStaleness(d time.Duration) {
 	s.playersLocked().staleness = d
 }
 
+// SetPlayerEndLag makes the state endpoints go on showing an item that
+// ended by itself (at its end, still playing) for d after its end, before
+// the next one: Spotify's answers lag behind the player at a change of
+// track too.
+func (s *Server) SetPlayerEndLag(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.playersLocked().endLag = d
+}
+
 // Player returns a user's player state as it is now (never stale).
 func (s *Server) Player(userID string) PlayerState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.playerLocked(userID)
 	now := s.now()
-	p.advance(now)
+	p.advance(now, s.playersLocked().endLag)
 	st := PlayerState{DeviceID: p.active, Context: p.context, Playing: p.playing, Progress: p.position(now),
 		Shuffle: p.shuffle, Repeat: p.repeat}
 	if p.item != nil {
@@ -293,8 +304,9 @@ func (p *playerState) position(now time.Time) time.Duration {
 }
 
 // advance plays on until now: items that ended are history, and the next
-// one (the queue's first, else the list's) plays.
-func (p *playerState) advance(now time.Time) {
+// one (the queue's first, else the list's) plays. With an end lag, the
+// state endpoints show an ended item until lag after its end.
+func (p *playerState) advance(now time.Time, lag time.Duration) {
 	for p.playing && p.item != nil {
 		d := duration(p.item)
 		if d <= 0 {
@@ -303,6 +315,11 @@ func (p *playerState) advance(now time.Time) {
 		end := p.at.Add(d - p.progress)
 		if now.Before(end) {
 			return
+		}
+		if lag > 0 {
+			p.stale = p.snapshot()
+			p.stale.progress, p.stale.at = d, end
+			p.staleUntil = end.Add(lag)
 		}
 		p.record(end)
 		if p.repeat == "track" {
@@ -405,7 +422,7 @@ func (s *Server) playerOrContentRoute(path, method string) (func(http.ResponseWr
 		} else {
 			s.mu.Lock()
 			p := s.playerLocked(c.user.ID)
-			p.advance(s.now())
+			p.advance(s.now(), s.playersLocked().endLag)
 			rt.h(rec, r, c, p)
 			s.mu.Unlock()
 		}

@@ -353,3 +353,22 @@ func TestPlayerRequestsLogged(t *testing.T) {
 		t.Fatalf("log: %+v", log)
 	}
 }
+
+func TestPlayerEndLag(t *testing.T) {
+	f := newPlayerFixture(t, playerScopes)
+	f.srv.SetPlayback("alice", Playback{DeviceID: "laptop", Items: []Track{songA, songB}})
+	f.srv.SetPlayerEndLag(time.Second)
+	f.clock.Advance(10_500 * time.Millisecond) // A ended at 10 s
+	_, body := f.call("GET", "/me/player", "")
+	if body["item"].(map[string]any)["name"] != "Song A" || body["progress_ms"] != 10_000.0 || body["is_playing"] != true {
+		t.Fatalf("within the lag: %v %v", body["item"].(map[string]any)["name"], body["progress_ms"])
+	}
+	if got := f.srv.Player("alice"); got.Progress != 500*time.Millisecond {
+		t.Errorf("the player itself is on B: %+v", got)
+	}
+	f.clock.Advance(500 * time.Millisecond)
+	_, body = f.call("GET", "/me/player", "")
+	if body["item"].(map[string]any)["name"] != "Song B" || body["progress_ms"] != 1000.0 {
+		t.Fatalf("after the lag: %v %v", body["item"].(map[string]any)["name"], body["progress_ms"])
+	}
+}
