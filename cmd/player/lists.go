@@ -281,6 +281,13 @@ as it was; --play starts it.
 		},
 	}
 	c.Flags().BoolVar(&o.Play, "play", false, "start playing on the device")
+	complete := completeDevices(f)
+	c.ValidArgsFunction = func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return complete(cmd, args, toComplete)
+	}
 	return c
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -123,6 +124,40 @@ type control struct {
 
 func (c *control) addDeviceFlag(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.Device, "device", "", "act on this `DEVICE`: a name (case-insensitive), a unique prefix of one, or an ID (default: the active device, else the device setting)")
+	_ = cmd.RegisterFlagCompletionFunc("device", completeDevices(c.f))
+}
+
+// completeDevices offers the names of the devices online, asking Spotify
+// (for at most 3 s). Completion never fails and never prints: any error
+// gives no suggestions.
+func completeDevices(f *cmdutil.Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		// This process only completes: what it would say goes nowhere.
+		f.Err = io.Discard
+		f.SetFlags(cmd.Flags())
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		client, _, err := f.UserClient()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		devs, _, err := client.Devices(ctx)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		for _, d := range devs {
+			if d == nil || d.ID == "" || !strings.HasPrefix(strings.ToLower(d.Name), strings.ToLower(toComplete)) {
+				continue
+			}
+			desc := d.Type
+			if d.IsActive {
+				desc += ", active"
+			}
+			out = append(out, cobra.CompletionWithDesc(d.Name, desc))
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
 }
 
 func (c *control) api() (*api.Client, error) {

@@ -889,3 +889,25 @@ func TestCurrentFor(t *testing.T) {
 		t.Errorf("got %q, %v", uri, err)
 	}
 }
+
+func TestCompleteDevices(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{})
+	r := e.run("__complete", "player", "pause", "--device", "liv")
+	want := "Living Room\tSpeaker\nLiving Room TV\tTV\n:4\n"
+	if !strings.HasPrefix(r.out, want) {
+		t.Errorf("completion: %q, want %q...", r.out, want)
+	}
+	r = e.run("__complete", "player", "transfer", "")
+	if !strings.Contains(r.out, "Laptop\tComputer, active\n") || !strings.Contains(r.out, "Phone\tSmartphone\n") {
+		t.Errorf("transfer completion: %q", r.out)
+	}
+	// No login: no suggestions, and nothing said.
+	if err := os.Remove(filepath.Join(e.dir, "tokens", "default.json")); err != nil {
+		t.Fatal(err)
+	}
+	r = e.run("__complete", "player", "next", "--device", "")
+	if r.out != ":4\n" || strings.Contains(r.err, "spotcli") {
+		t.Errorf("without a login: %q %q", r.out, r.err)
+	}
+}
