@@ -70,6 +70,11 @@ these fields:
 
   spotcli now --format '{{.artist}} - {{.title}} [{{.progress}}/{{.duration}}]'
 
+The function json quotes a field as a JSON string, for status bars that read
+JSON:
+
+  spotcli now --format '{"text": {{json .title}}, "tooltip": {{json .album}}}'
+
 --follow prints a line (or a JSON object) each time the item or the play
 state changes, until interrupted; an empty line (or null) when playback
 stops. It wakes at the expected end of the item and otherwise polls every
@@ -105,7 +110,7 @@ func (o *nowOptions) prepare() error {
 		if o.Output != formatText {
 			return cmdutil.UsageErrorf("--format and -o %s contradict each other", o.Output)
 		}
-		t, err := template.New("format").Option("missingkey=error").Parse(o.Format)
+		t, err := template.New("format").Option("missingkey=error").Funcs(templateFuncs).Parse(o.Format)
 		if err != nil {
 			return cmdutil.UsageErrorf("--format: %v", err)
 		}
@@ -150,6 +155,15 @@ func (o *nowOptions) fetchState(ctx context.Context, client *api.Client) (*api.P
 		}
 	}
 	return st, raw, err
+}
+
+// templateFuncs are --format's functions: json quotes a value as JSON, for
+// status bars that read JSON (waybar's return-type json).
+var templateFuncs = template.FuncMap{
+	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
 }
 
 // fields are the template's fields of a state with an item.

@@ -244,6 +244,11 @@ func TestNow(t *testing.T) {
 			"Song A by Band, Guest [1:05/3:05] Laptop 60% track spotify:album:1DFixLWuPkv3KT3TnV35m3\n"},
 		{[]string{"now", "--format", "{{if .is_playing}}▶{{else}}⏸{{end}} {{.progress_ms}} {{.duration_ms}} {{.shuffle}} {{.repeat}}"}, "⏸ 65000 185000 true off\n"},
 	}
+	e.fake.AddTracks(songA)
+	tests = append(tests, struct {
+		args []string
+		want string
+	}{[]string{"now", "--format", `{"text": {{json .title}}, "alt": {{json .is_playing}}}`}, `{"text": "Song A", "alt": false}` + "\n"})
 	for _, tt := range tests {
 		e.fake.ResetStats()
 		r := e.mustRun(0, tt.args...)
