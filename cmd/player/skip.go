@@ -16,7 +16,7 @@ func NewPauseCmd(f *cmdutil.Factory, runF func(context.Context, *pauseOptions) e
 	c := &cobra.Command{
 		Use:   "pause",
 		Short: "Pause playback",
-		Long:  "Pause playback. Pausing what is already paused succeeds (Spotify itself refuses it).",
+		Long:  "Pause playback; it returns once Spotify reports it paused. Pausing what is already paused succeeds (Spotify itself refuses it).",
 		Args:  cmdutil.NoArgs,
 		RunE:  runE(o, runF, runPause),
 	}
@@ -33,7 +33,12 @@ func runPause(ctx context.Context, o *pauseOptions) error {
 			}
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// As after next: a status read right after says paused.
+	o.settle(ctx, func(st *api.PlaybackState) bool { return st == nil || !st.IsPlaying })
+	return nil
 }
 
 type skipOptions struct {
