@@ -163,9 +163,19 @@ func TestPlayerErrorsExplained(t *testing.T) {
 		}
 	})
 	t.Run("device", func(t *testing.T) {
-		_, c := newPlayerFake(t, "")
+		fake, c := newPlayerFake(t, "")
 		if err := c.Transfer(ctx, "nosuchdevice", false); err == nil || err.Error() != "device not found: spotcli player devices lists them" {
 			t.Fatalf("Transfer: %v", err)
+		}
+		fake.SetDevices("alice", spotifytest.Device{ID: "car", Name: "Car", Restricted: true},
+			spotifytest.Device{ID: "phone", Name: "Phone", NoVolume: true, Active: true})
+		fake.SetPlayback("alice", spotifytest.Playback{DeviceID: "phone", Items: []spotifytest.Track{trackA}})
+		err := c.Next(ctx, "car")
+		if err == nil || !strings.Contains(err.Error(), "the device may not accept remote control") || !strings.Contains(err.Error(), "Restriction violated") {
+			t.Fatalf("restricted: %v", err)
+		}
+		if err := c.SetVolume(ctx, "", 10); err == nil || !strings.Contains(err.Error(), "does not let its volume be set remotely") {
+			t.Fatalf("volume: %v", err)
 		}
 	})
 }
