@@ -18,6 +18,7 @@ import (
 	apicmd "github.com/spotcli/spotcli/cmd/api"
 	authcmd "github.com/spotcli/spotcli/cmd/auth"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/cmd/player"
 	"github.com/spotcli/spotcli/cmd/playlists"
 )
 
@@ -105,6 +106,8 @@ made for pipes: data on stdout, everything else on stderr.
 		authcmd.NewWhoamiCmd(f, nil),
 		playlists.NewPlaylistsCmd(f, nil),
 		apicmd.NewAPICmd(f, nil),
+		player.NewNowCmd(f, nil),
+		player.NewPlayerCmd(f),
 	)
 	root.AddCommand(newVersionCmd(f))
 	root.AddCommand(devCommands(f)...)

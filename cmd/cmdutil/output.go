@@ -262,6 +262,12 @@ type table struct {
 
 func (t *table) add(row ...string) { t.rows = append(t.rows, row) }
 
+// WriteTable writes rows under header in aligned columns, the column fit cut
+// to width (as the listings do), for commands that have their rows at hand.
+func WriteTable(w io.Writer, width, fit int, header []string, rows [][]string) error {
+	return (&table{header: header, rows: rows, fit: fit}).render(w, width)
+}
+
 func (t *table) render(w io.Writer, width int) error {
 	all := append([][]string{t.header}, t.rows...)
 	for _, r := range all {
