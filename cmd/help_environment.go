@@ -37,6 +37,7 @@ var environment = []envVar{
 	{"SPOTCLI_MAX_WAIT", "the longest Retry-After waited out, like --max-wait (setting max_wait)"},
 	{"SPOTCLI_HTTP_TIMEOUT", "how long one HTTP request may take (setting http_timeout)"},
 	{"SPOTCLI_KEYRING_TIMEOUT", "how long one keyring call may take (setting keyring_timeout)"},
+	{"SPOTCLI_DEVICE", "the Spotify Connect device that player commands target when none is active, like --device (setting device)"},
 	{"SPOTCLI_ACCOUNTS_URL", "the base of Spotify's accounts service (setting accounts_url)"},
 	{"SPOTCLI_API_URL", "the base of the Web API (setting api_url)"},
 	{"BROWSER", "the command login opens the authorize URL with (default: the OS's browser)"},

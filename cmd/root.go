@@ -19,6 +19,7 @@ import (
 	authcmd "github.com/spotcli/spotcli/cmd/auth"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	configcmd "github.com/spotcli/spotcli/cmd/config"
+	"github.com/spotcli/spotcli/cmd/player"
 	"github.com/spotcli/spotcli/cmd/playlists"
 )
 
@@ -41,6 +42,11 @@ func Run(build BuildInfo, args []string) int {
 
 // Main runs spotcli with args and returns the exit code.
 func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	// Everything spotcli writes on stderr (errors quoting Spotify, warnings)
+	// reaches the terminal with its control characters escaped.
+	if _, ok := f.Err.(cmdutil.SafeWriter); !ok {
+		f.Err = cmdutil.SafeWriter{W: f.Err}
+	}
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	root.SetIn(f.In)
@@ -102,6 +108,8 @@ made for pipes: data on stdout, everything else on stderr.
 		playlists.NewPlaylistsCmd(f, nil),
 		apicmd.NewAPICmd(f, nil),
 		configcmd.NewConfigCmd(f),
+		player.NewNowCmd(f, nil),
+		player.NewPlayerCmd(f),
 	)
 	root.AddCommand(newVersionCmd(f), newEnvironmentCmd())
 	root.AddCommand(devCommands(f)...)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spotcli/spotcli/cmd/cmdutil/cmdtest"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
@@ -31,7 +31,7 @@ func TestRunAPIPaginateEmbeddedPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := cmdtest.New(t, cmdtest.Options{DevMode: tt.devMode, Scopes: []string{"playlist-read-private"}})
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{DevMode: tt.devMode, Scopes: []string{"playlist-read-private"}})
 			e.Fake.AddPlaylists("alice", spotifytest.Playlist{ID: longPlaylist, Name: "Long", Public: true})
 			e.Fake.GeneratePlaylistItems(longPlaylist, 250)
 			e.Fake.SetTransitionShapes(tt.transition)
@@ -88,7 +88,7 @@ func TestRunAPIPaginateRecorded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := cmdtest.New(t, cmdtest.Options{})
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{})
 			for route, file := range tt.routes {
 				e.Fake.ServeRecorded(route, file)
 			}
@@ -112,7 +112,7 @@ func TestRunAPIPaginateRecorded(t *testing.T) {
 // TestRunAPIPaginateNullEntries: --paginate prints a null entry as Spotify
 // sent it.
 func TestRunAPIPaginateNullEntries(t *testing.T) {
-	e := cmdtest.New(t, cmdtest.Options{})
+	e := cmdutiltest.WithToken(t, cmdutiltest.Options{})
 	e.Fake.AddPlaylists("alice", spotifytest.Playlist{Name: "One", Public: true}, spotifytest.Playlist{Null: true})
 	if err := runAPI(context.Background(), &apiOptions{f: e.F, Path: "me/playlists", Paginate: true}); err != nil {
 		t.Fatal(err)

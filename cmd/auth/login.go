@@ -158,11 +158,11 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if err := s.NoteProfile(s.Profile, true); err != nil {
 		cmdutil.Warn(f.Err, "could not record profile %q in the profile index: %v", s.Profile, err)
 	}
-	name := me.DisplayName
-	if name == "" {
-		name = me.ID
+	who := me.ID // an account without a display name (Spotify sends null)
+	if me.DisplayName != "" {
+		who = fmt.Sprintf("%s (%s)", me.DisplayName, me.ID)
 	}
-	fmt.Fprintf(f.Err, "Logged in as %s (%s); token stored in %s\n", name, me.ID, src.Location())
+	fmt.Fprintf(f.Err, "Logged in as %s; token stored in %s\n", auth.Printable(who), src.Location())
 	if saveID {
 		saveClientID(ctx, f, s, clientID)
 	}

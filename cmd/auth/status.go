@@ -1,6 +1,7 @@
 package authcmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -130,7 +131,8 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 	}
 
 	if o.JSON {
-		enc := json.NewEncoder(f.Out)
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
 		enc.SetIndent("", "  ")
 		if o.All {
 			err = enc.Encode(list)
@@ -138,6 +140,9 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 			err = enc.Encode(list[0])
 		}
 		if err != nil {
+			return err
+		}
+		if _, err := f.Out.Write(cmdutil.SafeJSON(b.Bytes())); err != nil {
 			return err
 		}
 	} else {
@@ -256,7 +261,9 @@ func checkStatus(ctx context.Context, f *cmdutil.Factory, cr *auth.Source, ps *p
 
 func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 	var b strings.Builder
-	row := func(k, v string) { fmt.Fprintf(&b, "%-15s %s\n", k+":", v) }
+	// The user's name is whatever its owner typed, and a problem may quote
+	// Spotify: nothing reaches the terminal raw.
+	row := func(k, v string) { fmt.Fprintf(&b, "%-15s %s\n", k+":", auth.Printable(v)) }
 	name := ps.Profile
 	if ps.Active {
 		name += " (active)"

@@ -50,7 +50,7 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	}
 	out := o.f.Out
 	if o.JSON {
-		_, err := fmt.Fprintln(out, strings.TrimSpace(string(me.Raw)))
+		_, err := fmt.Fprintln(out, string(cmdutil.SafeJSON([]byte(strings.TrimSpace(string(me.Raw))))))
 		return err
 	}
 	rec, err := src.Record()
@@ -75,7 +75,8 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 		[2]string{"Expires", expiry(rec, src.Env, o.f.Now())},
 	)
 	for _, r := range rows {
-		if _, err := fmt.Fprintf(out, "%-10s %s\n", r[0]+":", r[1]); err != nil {
+		// The display name is whatever its owner typed: escape controls.
+		if _, err := fmt.Fprintf(out, "%-10s %s\n", r[0]+":", auth.Printable(r[1])); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
-	"github.com/spotcli/spotcli/cmd/cmdutil/cmdtest"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -20,15 +20,15 @@ var filledLine = regexp.MustCompile(`^[A-Z][A-Za-z ]+: +\S`)
 func TestRunWhoamiShapes(t *testing.T) {
 	tests := []struct {
 		name     string
-		opts     cmdtest.Options
+		opts     cmdutiltest.Options
 		recorded string // a recorded /v1/me served instead of the fake's
 		want     []string
 	}{
-		{name: "every field", opts: cmdtest.Options{Scopes: []string{"user-read-email", "user-read-private"}},
+		{name: "every field", opts: cmdutiltest.Options{Scopes: []string{"user-read-email", "user-read-private"}},
 			want: []string{"Name:      Alice", "ID:        alice", "Email:     alice@example.com", "Country:   GB", "Product:   premium"}},
-		{name: "development mode: no email, country, product", opts: cmdtest.Options{DevMode: true, Scopes: []string{"user-read-email", "user-read-private"}},
+		{name: "development mode: no email, country, product", opts: cmdutiltest.Options{DevMode: true, Scopes: []string{"user-read-email", "user-read-private"}},
 			want: []string{"Name:      Alice", "ID:        alice"}},
-		{name: "display_name null", opts: cmdtest.Options{User: spotifytest.User{ID: "nameless"}},
+		{name: "display_name null", opts: cmdutiltest.Options{User: spotifytest.User{ID: "nameless"}},
 			want: []string{"ID:        nameless"}},
 		{name: "recorded: display_name null", recorded: "zmb3-spotify/current_user_display_name_null.json",
 			want: []string{"ID:        username", "Email:     username@domain.com", "Country:   US", "Product:   premium"}},
@@ -39,7 +39,7 @@ func TestRunWhoamiShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := cmdtest.New(t, tt.opts)
+			e := cmdutiltest.WithToken(t, tt.opts)
 			if tt.recorded != "" {
 				e.Fake.ServeRecorded("/v1/me", tt.recorded)
 			}
@@ -79,7 +79,7 @@ func TestRunWhoamiJSONShapes(t *testing.T) {
 		"joostlek-python-spotify/current_user.json",
 	} {
 		t.Run(name, func(t *testing.T) {
-			e := cmdtest.New(t, cmdtest.Options{})
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{})
 			e.Fake.ServeRecorded("/v1/me", name)
 			if err := runWhoami(context.Background(), &whoamiOptions{f: e.F, JSON: true}); err != nil {
 				t.Fatal(err)

@@ -14,11 +14,15 @@ import (
 // Exit codes, documented in the root help and the README. ExitCode is the
 // one place that maps an error to them.
 const (
-	ExitOK          = 0
-	ExitError       = 1
-	ExitUsage       = 2
-	ExitLogin       = 4
-	ExitInterrupted = 130
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+	// ExitNothingPlaying is spotcli now's (and player status's) answer when
+	// no item is playing: nothing on stdout, so that
+	// `spotcli now || echo idle` works.
+	ExitNothingPlaying = 3
+	ExitLogin          = 4
+	ExitInterrupted    = 130
 )
 
 // ExitCodesHelp ends the root command's help.
@@ -26,6 +30,7 @@ const ExitCodesHelp = `Exit codes:
   0    ok
   1    error
   2    usage error (unknown flag, bad value)
+  3    nothing is playing (spotcli now, spotcli player status)
   4    login needed (no stored login, refresh token no longer valid)
   130  interrupted (Ctrl-C)`
 

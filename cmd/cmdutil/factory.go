@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pkg/browser"
 	"github.com/spf13/pflag"
 	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
@@ -201,23 +200,31 @@ func (f *Factory) UserClient() (*api.Client, *auth.Source, error) {
 }
 
 // Browse opens url with $BROWSER or the OS's default browser. Whatever the
-// browser prints goes to stderr: stdout is for data.
+// browser prints goes to stderr: stdout is for data. The browser starts with
+// the environment minus SPOTCLI_* (auth.BrowserEnv): the client secret and
+// any token stay in spotcli.
 func (f *Factory) Browse(url string) error {
 	if f.OpenBrowser != nil {
 		return f.OpenBrowser(url)
 	}
+	env := auth.BrowserEnv(os.Environ())
+	// The browser gets stderr itself, not a pipe through SafeWriter: it may
+	// outlive spotcli, and its output is the desktop's, not Spotify's.
+	out := f.Err
+	if sw, ok := out.(SafeWriter); ok {
+		out = sw.W
+	}
 	if b := strings.TrimSpace(f.Getenv("BROWSER")); b != "" {
 		parts := strings.Fields(b)
 		c := exec.Command(parts[0], append(parts[1:], url)...)
-		c.Stdout, c.Stderr = f.Err, f.Err
+		c.Stdout, c.Stderr, c.Env = out, out, env
 		if err := c.Start(); err != nil {
 			return fmt.Errorf("run $BROWSER: %w", err)
 		}
 		go func() { _ = c.Wait() }()
 		return nil
 	}
-	browser.Stdout, browser.Stderr = f.Err, f.Err
-	if err := browser.OpenURL(url); err != nil {
+	if err := openDefaultBrowser(url, env, out); err != nil {
 		return errors.New("no browser could be started")
 	}
 	return nil

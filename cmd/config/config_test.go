@@ -56,7 +56,7 @@ func TestConfigSetGetUnset(t *testing.T) {
 		"client_id": "0123456789abcdef0123456789abcdef", "redirect_uri": "http://127.0.0.1:9999/cb",
 		"scopes": "user-read-private user-library-read", "accounts_url": "https://accounts.example.com",
 		"api_url": "https://api.example.com/v1", "token_store": "file", "profile": "work",
-		"max_wait": "5m", "http_timeout": "10s", "keyring_timeout": "2s",
+		"max_wait": "5m", "http_timeout": "10s", "keyring_timeout": "2s", "device": "Kitchen speaker",
 	}
 	for _, d := range config.Defaults() {
 		if d.Key == config.KeyClientSecret {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
-	"github.com/spotcli/spotcli/cmd/cmdutil/cmdtest"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -113,7 +113,7 @@ func TestRunPlaylistItemsRecorded(t *testing.T) {
 	var all strings.Builder
 	for _, r := range recordedEntries {
 		t.Run(r.file, func(t *testing.T) {
-			e := cmdtest.New(t, cmdtest.Options{Scopes: []string{"playlist-read-private"}})
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{Scopes: []string{"playlist-read-private"}})
 			e.Fake.ServeRecorded("/v1/playlists/"+id+"/items", r.file)
 			fmt.Fprintf(&all, "== %s\n", r.file)
 			for _, format := range []string{"tsv", "table"} {

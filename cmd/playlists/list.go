@@ -27,11 +27,13 @@ func NewPlaylistsCmd(f *cmdutil.Factory, runF func(context.Context, *playlistsOp
 
 Output formats (-o):
   table   aligned columns NAME, ID, TRACKS, OWNER, VISIBILITY (default on a terminal)
-  tsv     no header; id, name, track count, owner id, visibility, tab-separated; a tab,
-          newline, carriage return or backslash in a field is written \t, \n, \r, \\
-          (default when stdout is not a terminal)
+  tsv     no header; id, name, track count, owner id, visibility, tab-separated
+          (default when stdout is not a terminal);
+` + cmdutil.TSVEscapes + `
   json    one JSON array of the playlist objects as Spotify returned them
   ndjson  one playlist object per line
+  (in json and ndjson, DEL and the C1 controls inside strings are written as
+  \u escapes, which decode to the same strings)
 
 Spotify lists a playlist it no longer has (deleted or unavailable) as null:
 table and tsv leave it out and say on stderr how many they left out; json and

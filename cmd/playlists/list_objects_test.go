@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
-	"github.com/spotcli/spotcli/cmd/cmdutil/cmdtest"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -40,7 +40,7 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-func listOpts(e *cmdtest.Env, output string, limit int) *playlistsOptions {
+func listOpts(e *cmdutiltest.Session, output string, limit int) *playlistsOptions {
 	o := &playlistsOptions{f: e.F}
 	o.Output, o.Limit, o.Concurrency = output, limit, 4
 	return o
@@ -62,7 +62,7 @@ func TestRunPlaylistsNullEntries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.output, func(t *testing.T) {
-			e := cmdtest.New(t, cmdtest.Options{Scopes: []string{"playlist-read-private"}})
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{Scopes: []string{"playlist-read-private"}})
 			e.Fake.AddPlaylists("alice",
 				spotifytest.Playlist{ID: "0000000000000000000One", Name: "One", Public: true, Tracks: 3},
 				spotifytest.Playlist{Null: true},
@@ -119,7 +119,7 @@ func TestRunPlaylistsRecorded(t *testing.T) {
 	var all strings.Builder
 	for _, r := range recordedPlaylists {
 		t.Run(r.file, func(t *testing.T) {
-			e := cmdtest.New(t, cmdtest.Options{Scopes: []string{"playlist-read-private"}})
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{Scopes: []string{"playlist-read-private"}})
 			e.Fake.ServeRecorded("/v1/me/playlists", r.file)
 			if err := runPlaylists(context.Background(), listOpts(e, "tsv", r.items)); err != nil {
 				t.Fatal(err)

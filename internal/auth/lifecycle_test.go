@@ -223,6 +223,23 @@ func TestSourceStoreChangedDuringRefresh(t *testing.T) {
 	}
 }
 
+// TestSourceLoadErrorIsNotForgotten: a store that cannot be read says so
+// on every call, never "not logged in" the second time.
+func TestSourceLoadErrorIsNotForgotten(t *testing.T) {
+	store := newMemStore(t, "default", storedRecord("BQstored", t0.Add(time.Hour)))
+	store.loadErr = errors.New("keyring locked")
+	src := &auth.Source{Store: store, Profile: "default", Now: func() time.Time { return t0 }}
+	for i := range 2 {
+		if _, err := src.Token(context.Background()); err == nil || !strings.Contains(err.Error(), "keyring locked") {
+			t.Errorf("call %d: err = %v, want the store's error", i, err)
+		}
+	}
+	store.loadErr = nil
+	if _, err := src.Record(); err != nil {
+		t.Errorf("after the store recovered: %v", err)
+	}
+}
+
 // TestSourceSavesWhenRecheckFails: the check before saving stops the save
 // only on proof that the login changed; a read that fails there does not
 // lose the rotated token.

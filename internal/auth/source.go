@@ -134,23 +134,23 @@ func (s *Source) load() (*Record, error) {
 		return s.cur, nil
 	}
 	rec, err := s.Store.Load(s.Profile)
-	s.read = true
 	if s.cache {
 		// A cache that cannot be read is refilled, never a reason to fail.
 		if err != nil || rec.ClientID != s.clientID {
 			rec = nil
 		}
-		s.cur = rec
+		s.cur, s.read = rec, true
 		return rec, nil
 	}
 	if errors.Is(err, ErrNotFound) {
-		s.cur = nil
+		s.cur, s.read = nil, true
 		return nil, ErrNotLoggedIn
 	}
 	if err != nil {
+		// Not remembered: the next call reads again and says what is wrong.
 		return nil, err
 	}
-	s.cur = rec
+	s.cur, s.read = rec, true
 	return rec, nil
 }
 

@@ -31,6 +31,7 @@ const (
 	KeyMaxWait      = "max_wait"
 	KeyTimeout      = "http_timeout"
 	KeyKeyringWait  = "keyring_timeout"
+	KeyDevice       = "device"
 )
 
 // DefaultScopes are asked for at login unless scopes says otherwise.
@@ -55,6 +56,7 @@ func Defaults() []Default {
 		{KeyMaxWait, "2m", "longest Retry-After spotcli waits out before failing"},
 		{KeyTimeout, "30s", "how long one HTTP request may take before spotcli gives up on it"},
 		{KeyKeyringWait, "5s", "how long a keyring call may take (a locked keyring can block forever) before spotcli treats the keyring as unavailable"},
+		{KeyDevice, "", "the Spotify Connect device (name, unique name prefix or ID) that player commands target when no device is active"},
 	}
 }
 
@@ -74,6 +76,7 @@ type Settings struct {
 	MaxWait      time.Duration
 	Timeout      time.Duration
 	KeyringWait  time.Duration
+	Device       string
 
 	// ConfigProfiles are the profiles named in the config file.
 	ConfigProfiles []string
@@ -168,7 +171,7 @@ func Load(o LoadOptions) (*Settings, error) {
 	v.SetConfigType("yaml")
 	if o.NoConfigDir && o.ConfigFile == "" {
 		s.ConfigFile = ""
-	} else if err := vetConfigFile(s.ConfigFile, os.Geteuid()); err != nil {
+	} else if err := vetConfigFile(s.ConfigFile, os.Geteuid(), o.ConfigFile != ""); err != nil {
 		return nil, err
 	} else if err := v.ReadInConfig(); err != nil {
 		var nf viper.ConfigFileNotFoundError
@@ -249,6 +252,7 @@ func Load(o LoadOptions) (*Settings, error) {
 	if err != nil || s.KeyringWait <= 0 {
 		return nil, &UsageError{fmt.Sprintf("invalid keyring_timeout %q: use a positive duration such as 5s", kw)}
 	}
+	s.Device = strings.TrimSpace(v.GetString(KeyDevice))
 	for _, u := range []struct{ key, val string }{{KeyAccountsURL, s.AccountsURL}, {KeyAPIURL, s.APIURL}} {
 		if err := checkBaseURL(u.key, u.val); err != nil {
 			return nil, err

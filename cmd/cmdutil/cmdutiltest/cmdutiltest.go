@@ -1,6 +1,8 @@
 // Package cmdutiltest sets up in-process tests of the commands: the fake
-// Spotify, a fresh config directory with the file token store, and a
-// Factory on buffers. Only tests import it.
+// Spotify, and a Factory on buffers wired to it. New gives a fresh config
+// directory with the file token store and stored logins (Seed); WithToken a
+// lighter world whose credentials are an access token from the environment.
+// Only tests import it.
 package cmdutiltest
 
 import (

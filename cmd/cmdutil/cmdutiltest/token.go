@@ -1,7 +1,4 @@
-// Package cmdtest builds what an in-process command test needs: a fake
-// Spotify (internal/spotifytest) and a Factory wired to it, with buffers for
-// stdout and stderr.
-package cmdtest
+package cmdutiltest
 
 import (
 	"bytes"
@@ -12,10 +9,10 @@ import (
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
-// ClientID is the fake app's client ID.
-const ClientID = "cmdtest-client"
+// TokenClientID is the app of WithToken's fake.
+const TokenClientID = "cmdtest-client"
 
-// Options shape the fake and the login.
+// Options shape WithToken's fake and its login.
 type Options struct {
 	// DevMode makes the app a development-mode one (Spotify's February 2026
 	// rules: no email, country, product or followers; items, not tracks).
@@ -28,8 +25,8 @@ type Options struct {
 	TTY bool
 }
 
-// Env is one test's world.
-type Env struct {
+// Session is WithToken's world: one Factory on buffers.
+type Session struct {
 	Fake     *spotifytest.Server
 	F        *cmdutil.Factory
 	Out, Err *bytes.Buffer
@@ -38,23 +35,25 @@ type Env struct {
 	env   map[string]string
 }
 
-// New starts a fake with one app and one user, and a Factory whose
-// credentials are an access token of that user in SPOTCLI_ACCESS_TOKEN. It
-// sets SPOTCLI_API_URL in the process (the settings read SPOTCLI_* from
-// there), so tests using it cannot run in parallel.
-func New(t *testing.T, o Options) *Env {
+// WithToken is the lighter world for tests of what commands make of
+// Spotify's answers: a fake with one app (development mode or not) and one
+// user, and a Factory whose credentials are an access token of that user in
+// SPOTCLI_ACCESS_TOKEN, so that nothing is stored. It sets SPOTCLI_API_URL in
+// the process (the settings read SPOTCLI_* from there), so tests using it
+// cannot run in parallel. New is the world with stored logins.
+func WithToken(t *testing.T, o Options) *Session {
 	t.Helper()
 	fake := spotifytest.New(spotifytest.Config{})
 	t.Cleanup(fake.Close)
-	fake.AddApp(spotifytest.App{ClientID: ClientID, Name: "cmdtest", DevMode: o.DevMode, RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	fake.AddApp(spotifytest.App{ClientID: TokenClientID, Name: "cmdtest", DevMode: o.DevMode, RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	u := o.User
 	if u.ID == "" {
 		u = spotifytest.User{ID: "alice", DisplayName: "Alice", Email: "alice@example.com", Country: "GB", Product: "premium"}
 	}
 	fake.AddUser(u)
-	access, _ := fake.IssueTokens(ClientID, u.ID, o.Scopes, spotifytest.FlowPKCE, time.Now())
+	access, _ := fake.IssueTokens(TokenClientID, u.ID, o.Scopes, spotifytest.FlowPKCE, time.Now())
 	t.Setenv("SPOTCLI_API_URL", fake.APIURL())
-	e := &Env{Fake: fake, Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Token: access, env: map[string]string{
+	e := &Session{Fake: fake, Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Token: access, env: map[string]string{
 		"SPOTCLI_ACCESS_TOKEN": access,
 		"SPOTCLI_CONFIG_DIR":   t.TempDir(),
 	}}
