@@ -85,19 +85,26 @@ func scopeHint(f *cmdutil.Factory, err error) error {
 	if !errors.As(err, &pe) || pe.Scope == "" {
 		return err
 	}
-	scopes := config.SplitScopes(config.DefaultScopes)
+	have := config.SplitScopes(config.DefaultScopes)
 	if src, cerr := f.Credentials(); cerr == nil {
 		if rec, rerr := src.Record(); rerr == nil && len(rec.Scopes) > 0 {
-			scopes = slices.Clone(rec.Scopes)
+			have = rec.Scopes
 		}
 	}
+	// login --add-scopes keeps the login's scopes: name the player's that
+	// it lacks, the one refused first.
+	add := []string{pe.Scope}
 	for _, s := range api.PlayerScopes {
-		if !slices.Contains(scopes, s) {
-			scopes = append(scopes, s)
+		if !slices.Contains(have, s) && !slices.Contains(add, s) {
+			add = append(add, s)
 		}
+	}
+	flags := ""
+	if s, serr := f.Settings(); serr == nil {
+		flags = cmdutil.LoginFlags(s.Profile)
 	}
 	return &scopeError{
-		msg: fmt.Sprintf("the login lacks the %s scope: log in again with the player's scopes added:\n  spotcli login --scopes %q", pe.Scope, strings.Join(scopes, " ")),
+		msg: fmt.Sprintf("the login lacks the %s scope: add the player's scopes to the login with:\n  spotcli login --add-scopes %s%s", pe.Scope, strings.Join(add, ","), flags),
 		err: err,
 	}
 }

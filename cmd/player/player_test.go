@@ -316,10 +316,25 @@ func TestNowScopes(t *testing.T) {
 	e = newEnv(t, "", "user-read-private")
 	e.play(spotifytest.Playback{})
 	r := e.mustRun(1, "now")
-	want := "spotcli: the login lacks the user-read-playback-state scope: log in again with the player's scopes added:\n" +
-		`  spotcli login --scopes "user-read-private user-read-playback-state user-modify-playback-state user-read-currently-playing user-read-recently-played"` + "\n"
+	want := "spotcli: the login lacks the user-read-playback-state scope: add the player's scopes to the login with:\n" +
+		"  spotcli login --add-scopes user-read-playback-state,user-modify-playback-state,user-read-currently-playing,user-read-recently-played\n"
 	if r.err != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", r.err, want)
+	}
+	// Another profile's login is named; the scopes it has are not.
+	e = newEnv(t, "", "user-read-private", api.ScopeReadCurrent)
+	b, err := os.ReadFile(filepath.Join(e.dir, "tokens", "default.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.dir, "tokens", "work.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.play(spotifytest.Playback{})
+	r = e.mustRun(1, "--profile", "work", "player", "devices")
+	want = "spotcli login --add-scopes user-read-playback-state,user-modify-playback-state,user-read-recently-played --profile work\n"
+	if !strings.HasSuffix(r.err, want) {
+		t.Errorf("stderr:\n%s\nwant the suffix %q", r.err, want)
 	}
 }
 

@@ -75,7 +75,7 @@ func playerError(err error, scope string) error {
 		pe.Msg = "controlling playback needs Spotify Premium (reading what plays does not): Spotify answered 403 PREMIUM_REQUIRED"
 	case ae.Status == http.StatusForbidden && strings.Contains(m, "scope"):
 		pe.Scope = scope
-		pe.Msg = fmt.Sprintf("the login lacks the %s scope: run spotcli login --scopes with it (spotcli player needs %s)", scope, strings.Join(PlayerScopes, " "))
+		pe.Msg = fmt.Sprintf("the login lacks the %s scope: run spotcli login --add-scopes %s (spotcli player needs %s)", scope, scope, strings.Join(PlayerScopes, " "))
 	case ae.Reason == "VOLUME_CONTROL_DISALLOW":
 		pe.Msg = "this device does not let its volume be set remotely (Spotify answered 403 VOLUME_CONTROL_DISALLOW)"
 	case ae.Status == http.StatusForbidden && strings.Contains(m, "restriction"):
