@@ -13,7 +13,8 @@
 #   - the host's .deb installs with dpkg -i; /usr/bin/spotcli --version runs,
 #     man -w finds the pages and man renders them, and a bash with
 #     bash-completion loads the installed completion file by itself and
-#     completes `spotcli pl` to `playlists`; dpkg -r removes every file again.
+#     completes `spotcli playl` to `playlists` (and offers player and playlists for
+#     `spotcli pl`); dpkg -r removes every file again.
 #
 # Runs as root on Debian (CI), or with sudo; installs what it needs with
 # apt-get when missing (rpm, man-db, bash-completion, ruby, jq). It refuses to
@@ -255,7 +256,8 @@ doc_example() {
 # check_use HOME PATH BINARY MANDIR COMPLETION: spotcli as a user meets it,
 # in a clean environment (that HOME and PATH only): `spotcli` is BINARY and
 # runs, man finds its pages in MANDIR and renders them, and a bash with
-# bash-completion loads COMPLETION by itself and completes `spotcli pl`.
+# bash-completion loads COMPLETION by itself and completes `spotcli pl`
+# (player, playlists) and `spotcli playl` (playlists).
 check_use() {
   local home=$1 path=$2 binary=$3 mandir=$4 completion=$5 clean out where page got spec
   clean=(env -i "HOME=$home" "PATH=$path" "LANG=C.UTF-8" "TERM=dumb")
@@ -276,21 +278,27 @@ check_use() {
   # bash-completion finds the file by the command's name (as it does when Tab
   # is first pressed after `spotcli`); then the completion function is driven
   # as bash drives it.
-  got=$("${clean[@]}" bash --norc --noprofile -c '
-    source /usr/share/bash-completion/bash_completion
-    complete -p spotcli >/dev/null 2>&1 && { echo "spotcli completion registered before loading" >&2; exit 1; }
-    _completion_loader spotcli
-    spec=$(complete -p spotcli) || { echo "bash-completion did not load a completion for spotcli" >&2; exit 1; }
-    # For a command without a completion file, the loader sets _minimal.
-    [[ $spec == *" -F "* && $spec != *" -F _minimal "* ]] || { echo "no completion file was loaded: $spec" >&2; exit 1; }
-    fn=${spec#*-F }; fn=${fn%% *}
-    COMP_LINE="spotcli pl"; COMP_POINT=${#COMP_LINE}
-    COMP_WORDS=(spotcli pl); COMP_CWORD=1; COMP_TYPE=9
-    "$fn" spotcli pl spotcli
-    printf "%s\n" "${COMPREPLY[@]}"
-  ' 2> >(grep -v "compopt: not currently executing completion function" >&2)) || fail "bash completion failed"
-  [ "$got" = playlists ] || fail "bash completes \`spotcli pl\` to \"$got\", not \"playlists\""
-  echo "bash (bash-completion, $completion): spotcli pl<Tab> -> $got"
+  # `pl` is the start of two commands (player, playlists): both are offered;
+  # `playl` completes to playlists alone.
+  local word want
+  for word in pl playl; do
+    want=$'player\nplaylists'; [ "$word" = pl ] || want=playlists
+    got=$("${clean[@]}" WORD="$word" bash --norc --noprofile -c '
+      source /usr/share/bash-completion/bash_completion
+      complete -p spotcli >/dev/null 2>&1 && { echo "spotcli completion registered before loading" >&2; exit 1; }
+      _completion_loader spotcli
+      spec=$(complete -p spotcli) || { echo "bash-completion did not load a completion for spotcli" >&2; exit 1; }
+      # For a command without a completion file, the loader sets _minimal.
+      [[ $spec == *" -F "* && $spec != *" -F _minimal "* ]] || { echo "no completion file was loaded: $spec" >&2; exit 1; }
+      fn=${spec#*-F }; fn=${fn%% *}
+      COMP_LINE="spotcli $WORD"; COMP_POINT=${#COMP_LINE}
+      COMP_WORDS=(spotcli "$WORD"); COMP_CWORD=1; COMP_TYPE=9
+      "$fn" spotcli "$WORD" spotcli
+      printf "%s\n" "${COMPREPLY[@]}"
+    ' 2> >(grep -v "compopt: not currently executing completion function" >&2)) || fail "bash completion failed"
+    [ "$got" = "$want" ] || fail "bash completes \`spotcli $word\` to \"$got\", not \"$want\""
+    echo "bash (bash-completion, $completion): spotcli $word<Tab> -> ${got//$'\n'/ }"
+  done
 }
 
 # no_completion HOME: bash-completion finds no completion file for spotcli.
