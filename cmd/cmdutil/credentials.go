@@ -32,6 +32,7 @@ func (f *Factory) Resolver() (*auth.Resolver, error) {
 		Lock:             func(profile string) auth.Locker { return config.FileLock(s.LockPathOf(profile)) },
 		Now:              f.Now,
 		SaveRefreshToken: f.saveRefreshToken,
+		Files:            config.UserFiles{},
 		Warn:             f.Err,
 		OnRefused: func(profile string, rec *auth.Record, ln *auth.LoginNeededError) {
 			if err := s.NoteRefused(profile, rec, ln.Refused, f.Now()); err != nil {

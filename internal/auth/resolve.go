@@ -51,6 +51,8 @@ type Resolver struct {
 	// SaveRefreshToken is the file (--save-refresh-token) where a refresh
 	// token that Spotify rotated is written, with SPOTCLI_REFRESH_TOKEN.
 	SaveRefreshToken string
+	// Files writes the SaveRefreshToken file: config.UserFiles in a run.
+	Files FileWriter
 	// Warn receives warnings, as "warning: ..." lines.
 	Warn io.Writer
 	// OnExpiring is Source.OnExpiring for a stored login.
@@ -96,7 +98,7 @@ func (r *Resolver) Source() (*Source, error) {
 		rec := &Record{Version: RecordVersion, RefreshToken: token, ClientID: r.App.ClientID, Flow: r.App.Flow()}
 		src := &Source{Profile: r.Profile, Env: env, Now: r.Now, cur: rec, read: true, Grant: r.envRefresh, OnRefresh: r.onEnvRotation}
 		if r.SaveRefreshToken != "" {
-			src.CheckSave = func() error { return checkSecretFile(r.SaveRefreshToken) }
+			src.CheckSave = r.checkSaveFile
 		}
 		return src, nil
 	}
@@ -202,7 +204,7 @@ func (r *Resolver) onEnvRotation(old, next *Record) error {
 		r.warn("Spotify issued a new refresh token and may have invalidated the one in SPOTCLI_REFRESH_TOKEN; use --save-refresh-token FILE to save the new one and store it as the CI secret")
 		return nil
 	}
-	if err := writeSecretFile(r.SaveRefreshToken, []byte(next.RefreshToken+"\n")); err != nil {
+	if err := r.writeSaveFile([]byte(next.RefreshToken + "\n")); err != nil {
 		return &RotationError{File: r.SaveRefreshToken, Err: err}
 	}
 	r.warn("Spotify issued a new refresh token and may have invalidated the one in SPOTCLI_REFRESH_TOKEN; the new one is in %s: store it as the CI secret", r.SaveRefreshToken)

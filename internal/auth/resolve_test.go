@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/config"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -40,6 +41,7 @@ func newResolver(t *testing.T, env map[string]string, app *auth.App, store auth.
 			r.locked++
 			return lk.lock
 		},
+		Files: config.UserFiles{},
 	}
 	return r
 }

@@ -96,7 +96,7 @@ func (s *FileStore) CheckSave(string) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", s.Dir, err)
 	}
-	return auth.ProbeDir(s.Dir, auth.MaxRecordSize)
+	return ProbeDir(s.Dir, auth.MaxRecordSize)
 }
 
 func (s *FileStore) Delete(profile string) (bool, error) {
@@ -105,61 +105,6 @@ func (s *FileStore) Delete(profile string) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// WriteFileAtomic writes a secret file: 0600, in a 0700 directory, through a
-// temporary file and a rename so that a crash leaves the old file or the new
-// one, never a torn one.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	if runtime.GOOS != "windows" {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return err
-		}
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if runtime.GOOS == "windows" { // an open file cannot be renamed there
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-		return os.Rename(tmp, path)
-	}
-	// Rename first, sync after: a token Spotify has just rotated must be on
-	// record as soon as possible, because a process killed before the rename
-	// loses it for good. The rename is atomic for every other process either
-	// way, and ext4 and xfs write a renamed-over file's data before the
-	// rename's metadata, so a power cut does not leave a torn file either.
-	if err := os.Rename(tmp, path); err != nil {
-		f.Close()
-		return err
-	}
-	serr := f.Sync()
-	cerr := f.Close()
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return errors.Join(serr, cerr)
 }
 
 // KeyringBackend is the part of go-keyring spotcli uses.
