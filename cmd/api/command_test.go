@@ -3,32 +3,14 @@ package apicmd
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
-
-func parse(t *testing.T, c *cobra.Command, args ...string) error {
-	t.Helper()
-	c.SetArgs(args)
-	c.SetOut(io.Discard)
-	c.SetErr(io.Discard)
-	c.SilenceUsage, c.SilenceErrors = true, true
-	return c.ExecuteContext(context.Background())
-}
-
-func wantCode(t *testing.T, err error, want int) {
-	t.Helper()
-	if got := cmdutil.ExitCode(context.Background(), err); got != want {
-		t.Fatalf("exit code %d (%v), want %d", got, err, want)
-	}
-}
 
 func TestNewAPICmd(t *testing.T) {
 	tests := []struct {
@@ -51,12 +33,12 @@ func TestNewAPICmd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &cmdutil.Factory{}
 			var got *apiOptions
-			err := parse(t, NewAPICmd(f, func(_ context.Context, o *apiOptions) error { got = o; return nil }), tt.args...)
+			err := cmdutiltest.Parse(t, NewAPICmd(f, func(_ context.Context, o *apiOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				wantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil {
@@ -128,7 +110,7 @@ func TestRunAPI(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				wantCode(t, err, tt.code)
+				cmdutiltest.WantCode(t, err, tt.code)
 				if tt.code == cmdutil.ExitUsage && len(e.Fake.Stats().APIRequests) != 0 {
 					t.Errorf("requests were made: %v", e.Fake.Stats().APIRequests)
 				}

@@ -60,7 +60,7 @@ func TestLogoutRefusesEnvCredentials(t *testing.T) {
 			e.Setenv(k, "x")
 			r := e.Factory("")
 			err := runLogout(context.Background(), &logoutOptions{f: r.F})
-			wantCode(t, err, cmdutil.ExitError)
+			cmdutiltest.WantCode(t, err, cmdutil.ExitError)
 			if err == nil || !strings.Contains(err.Error(), k+" is set, and credentials from the environment take precedence over a stored login: unset it first") {
 				t.Errorf("error %v", err)
 			}
@@ -116,7 +116,7 @@ func TestEnvCredentialWhitespace(t *testing.T) {
 			t.Setenv(tt.key, tt.val)
 			r := e.Factory("")
 			err := runToken(context.Background(), &tokenOptions{f: r.F})
-			wantCode(t, err, cmdutil.ExitUsage)
+			cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}

@@ -83,8 +83,8 @@ func TestLoginAddScopes(t *testing.T) {
 	}
 
 	// Both flags at once is a usage error.
-	err = parse(t, NewLoginCmd(&cmdutil.Factory{}, func(context.Context, *loginOptions) error { return nil }), "--scopes", "a", "--add-scopes", "b")
-	wantCode(t, err, cmdutil.ExitUsage)
+	err = cmdutiltest.Parse(t, NewLoginCmd(&cmdutil.Factory{}, func(context.Context, *loginOptions) error { return nil }), "--scopes", "a", "--add-scopes", "b")
+	cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 }
 
 func TestLoginClientIDFlagSaved(t *testing.T) {

@@ -37,12 +37,12 @@ func TestNewLoginCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *loginOptions
-			err := parse(t, NewLoginCmd(&cmdutil.Factory{}, func(_ context.Context, o *loginOptions) error { got = o; return nil }), tt.args...)
+			err := cmdutiltest.Parse(t, NewLoginCmd(&cmdutil.Factory{}, func(_ context.Context, o *loginOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				wantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil || !tt.check(got) {
@@ -258,7 +258,7 @@ func TestRunLoginRefusals(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
-			wantCode(t, err, tt.code)
+			cmdutiltest.WantCode(t, err, tt.code)
 			if e.Fake.Stats().AuthorizeRequests != 0 || e.Record("default") != nil {
 				t.Error("went on with the login")
 			}

@@ -10,11 +10,11 @@ import (
 
 func TestNewLogoutCmd(t *testing.T) {
 	ran := false
-	if err := parse(t, NewLogoutCmd(&cmdutil.Factory{}, func(context.Context, *logoutOptions) error { ran = true; return nil })); err != nil || !ran {
+	if err := cmdutiltest.Parse(t, NewLogoutCmd(&cmdutil.Factory{}, func(context.Context, *logoutOptions) error { ran = true; return nil })); err != nil || !ran {
 		t.Fatalf("err %v, ran %v", err, ran)
 	}
-	err := parse(t, NewLogoutCmd(&cmdutil.Factory{}, nil), "work")
-	wantCode(t, err, cmdutil.ExitUsage)
+	err := cmdutiltest.Parse(t, NewLogoutCmd(&cmdutil.Factory{}, nil), "work")
+	cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 }
 
 func TestRunLogout(t *testing.T) {

@@ -22,7 +22,7 @@ func TestNewRefreshCmd(t *testing.T) {
 		{args: []string{"now"}, wantErr: `spotcli refresh takes no arguments, got "now"`},
 	} {
 		var got *refreshOptions
-		err := parse(t, NewRefreshCmd(&cmdutil.Factory{}, func(_ context.Context, o *refreshOptions) error {
+		err := cmdutiltest.Parse(t, NewRefreshCmd(&cmdutil.Factory{}, func(_ context.Context, o *refreshOptions) error {
 			got = o
 			return nil
 		}), tt.args...)
@@ -30,7 +30,7 @@ func TestNewRefreshCmd(t *testing.T) {
 			if err == nil || err.Error() != tt.wantErr {
 				t.Errorf("%q: err = %v, want %q", tt.args, err, tt.wantErr)
 			}
-			wantCode(t, err, cmdutil.ExitUsage)
+			cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 			continue
 		}
 		if err != nil || got.JSON != tt.wantJSON {
@@ -82,14 +82,14 @@ func TestRunRefresh(t *testing.T) {
 	t.Run("not logged in", func(t *testing.T) {
 		e := cmdutiltest.New(t)
 		err := runRefresh(context.Background(), &refreshOptions{f: e.Factory("").F})
-		wantCode(t, err, cmdutil.ExitLogin)
+		cmdutiltest.WantCode(t, err, cmdutil.ExitLogin)
 	})
 	t.Run("a revoked refresh token keeps the stored login", func(t *testing.T) {
 		e := cmdutiltest.New(t)
 		old := e.SeedFresh("default")
 		e.Fake.RevokeRefreshTokens()
 		err := runRefresh(context.Background(), &refreshOptions{f: e.Factory("").F})
-		wantCode(t, err, cmdutil.ExitLogin)
+		cmdutiltest.WantCode(t, err, cmdutil.ExitLogin)
 		if e.Record("default").RefreshToken != old.RefreshToken {
 			t.Error("the stored login changed")
 		}

@@ -15,13 +15,13 @@ import (
 
 func TestNewStatusCmd(t *testing.T) {
 	var got *statusOptions
-	if err := parse(t, NewStatusCmd(&cmdutil.Factory{}, func(_ context.Context, o *statusOptions) error { got = o; return nil }), "--check", "--all", "--json"); err != nil {
+	if err := cmdutiltest.Parse(t, NewStatusCmd(&cmdutil.Factory{}, func(_ context.Context, o *statusOptions) error { got = o; return nil }), "--check", "--all", "--json"); err != nil {
 		t.Fatal(err)
 	}
 	if !got.Check || !got.All || !got.JSON {
 		t.Errorf("options %+v", got)
 	}
-	wantCode(t, parse(t, NewStatusCmd(&cmdutil.Factory{}, nil), "default"), cmdutil.ExitUsage)
+	cmdutiltest.WantCode(t, cmdutiltest.Parse(t, NewStatusCmd(&cmdutil.Factory{}, nil), "default"), cmdutil.ExitUsage)
 }
 
 // TestRunStatus: status in each state, its exit code, and no network
@@ -66,7 +66,7 @@ func TestRunStatus(t *testing.T) {
 			o := tt.opts
 			o.f = r.F
 			err := runStatus(context.Background(), &o)
-			wantCode(t, err, tt.code)
+			cmdutiltest.WantCode(t, err, tt.code)
 			for _, w := range tt.want {
 				if !strings.Contains(r.Out.String(), w) {
 					t.Errorf("status lacks %q:\n%s", w, r.Out)
@@ -138,5 +138,5 @@ func TestRunStatusAll(t *testing.T) {
 		return rec
 	}())
 	err = runStatus(context.Background(), &statusOptions{f: e.Factory("").F, All: true})
-	wantCode(t, err, cmdutil.ExitLogin)
+	cmdutiltest.WantCode(t, err, cmdutil.ExitLogin)
 }

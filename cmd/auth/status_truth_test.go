@@ -17,7 +17,7 @@ func status(t *testing.T, e *cmdutiltest.Env, o statusOptions, code int) string 
 	r := e.Factory("")
 	o.f = r.F
 	err := runStatus(context.Background(), &o)
-	wantCode(t, err, code)
+	cmdutiltest.WantCode(t, err, code)
 	return r.Out.String()
 }
 
@@ -34,7 +34,7 @@ func TestStatusRemembersRefusal(t *testing.T) {
 			e.Fake.RevokeRefreshTokens()
 
 			r := e.Factory("")
-			wantCode(t, runToken(context.Background(), &tokenOptions{f: r.F}), cmdutil.ExitLogin)
+			cmdutiltest.WantCode(t, runToken(context.Background(), &tokenOptions{f: r.F}), cmdutil.ExitLogin)
 
 			before := e.Fake.Stats()
 			fix := "run spotcli login"

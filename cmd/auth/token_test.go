@@ -28,7 +28,7 @@ func TestNewTokenCmd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &cmdutil.Factory{}
 			var got *tokenOptions
-			err := parse(t, NewTokenCmd(f, func(_ context.Context, o *tokenOptions) error {
+			err := cmdutiltest.Parse(t, NewTokenCmd(f, func(_ context.Context, o *tokenOptions) error {
 				got = o
 				return nil
 			}), tt.args...)
@@ -36,7 +36,7 @@ func TestNewTokenCmd(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				wantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil {
@@ -90,7 +90,7 @@ func TestRunToken(t *testing.T) {
 		e.Fake.RevokeRefreshTokens()
 		r := e.Factory("")
 		err := runToken(context.Background(), &tokenOptions{f: r.F})
-		wantCode(t, err, cmdutil.ExitLogin)
+		cmdutiltest.WantCode(t, err, cmdutil.ExitLogin)
 		if r.Out.Len() != 0 {
 			t.Errorf("stdout %q", r.Out)
 		}
@@ -102,7 +102,7 @@ func TestRunToken(t *testing.T) {
 		e := cmdutiltest.New(t)
 		r := e.Factory("")
 		err := runToken(context.Background(), &tokenOptions{f: r.F})
-		wantCode(t, err, cmdutil.ExitLogin)
+		cmdutiltest.WantCode(t, err, cmdutil.ExitLogin)
 		if !strings.Contains(err.Error(), "not logged in") {
 			t.Errorf("err = %v", err)
 		}
@@ -164,7 +164,7 @@ func TestRunToken(t *testing.T) {
 		e := cmdutiltest.New(t)
 		r := e.Factory("")
 		err := runToken(context.Background(), &tokenOptions{f: r.F, App: true})
-		wantCode(t, err, cmdutil.ExitUsage)
+		cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 		if !strings.Contains(err.Error(), "SPOTCLI_CLIENT_SECRET") {
 			t.Errorf("err = %v", err)
 		}

@@ -15,10 +15,10 @@ import (
 
 func TestNewWhoamiCmd(t *testing.T) {
 	var got *whoamiOptions
-	if err := parse(t, NewWhoamiCmd(&cmdutil.Factory{}, func(_ context.Context, o *whoamiOptions) error { got = o; return nil }), "--json"); err != nil || !got.JSON {
+	if err := cmdutiltest.Parse(t, NewWhoamiCmd(&cmdutil.Factory{}, func(_ context.Context, o *whoamiOptions) error { got = o; return nil }), "--json"); err != nil || !got.JSON {
 		t.Fatalf("err %v, options %+v", err, got)
 	}
-	wantCode(t, parse(t, NewWhoamiCmd(&cmdutil.Factory{}, nil), "alice"), cmdutil.ExitUsage)
+	cmdutiltest.WantCode(t, cmdutiltest.Parse(t, NewWhoamiCmd(&cmdutil.Factory{}, nil), "alice"), cmdutil.ExitUsage)
 }
 
 func TestRunWhoami(t *testing.T) {
@@ -97,7 +97,7 @@ func TestRunWhoamiNotLoggedIn(t *testing.T) {
 	e := cmdutiltest.New(t)
 	r := e.Factory("")
 	err := runWhoami(context.Background(), &whoamiOptions{f: r.F})
-	wantCode(t, err, cmdutil.ExitLogin)
+	cmdutiltest.WantCode(t, err, cmdutil.ExitLogin)
 	if r.Out.Len() != 0 || len(e.Fake.Stats().APIRequests) != 0 {
 		t.Errorf("stdout %q, requests %v", r.Out, e.Fake.Stats().APIRequests)
 	}

@@ -105,12 +105,12 @@ func TestNewPlaylistItemsCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *playlistItemsOptions
-			err := parse(t, newPlaylistItemsCmd(&cmdutil.Factory{}, func(_ context.Context, o *playlistItemsOptions) error { got = o; return nil }), tt.args...)
+			err := cmdutiltest.Parse(t, newPlaylistItemsCmd(&cmdutil.Factory{}, func(_ context.Context, o *playlistItemsOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				wantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil {
@@ -178,7 +178,7 @@ func TestRunPlaylistItemsForbidden(t *testing.T) {
 	e.Fake.GeneratePlaylistItems("0BobsOwn00000000000001", 3)
 	r := e.Factory("")
 	err := runPlaylistItems(context.Background(), &playlistItemsOptions{f: r.F, PlaylistID: "0BobsOwn00000000000001", ListOptions: cmdutil.ListOptions{Concurrency: 8}})
-	wantCode(t, err, cmdutil.ExitError)
+	cmdutiltest.WantCode(t, err, cmdutil.ExitError)
 	if !strings.Contains(err.Error(), "403") || !strings.Contains(err.Error(), "hint: Spotify only returns the items of playlists the user owns or collaborates on") {
 		t.Errorf("err = %v", err)
 	}

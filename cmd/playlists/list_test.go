@@ -33,12 +33,12 @@ func TestNewPlaylistsCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *playlistsOptions
-			err := parse(t, NewPlaylistsCmd(&cmdutil.Factory{}, func(_ context.Context, o *playlistsOptions) error { got = o; return nil }), tt.args...)
+			err := cmdutiltest.Parse(t, NewPlaylistsCmd(&cmdutil.Factory{}, func(_ context.Context, o *playlistsOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				wantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil {
@@ -162,7 +162,7 @@ func TestRunPlaylistsNotLoggedIn(t *testing.T) {
 	e := cmdutiltest.New(t)
 	r := e.Factory("")
 	err := runPlaylists(context.Background(), &playlistsOptions{f: r.F, ListOptions: cmdutil.ListOptions{Concurrency: 8}})
-	wantCode(t, err, cmdutil.ExitLogin)
+	cmdutiltest.WantCode(t, err, cmdutil.ExitLogin)
 	if r.Out.Len() != 0 {
 		t.Errorf("stdout %q", r.Out)
 	}

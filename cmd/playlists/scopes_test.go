@@ -59,7 +59,7 @@ func TestPlaylistItemsMissingScope(t *testing.T) {
 	e.Fake.GeneratePlaylistItems("0TrickyQuotes000000005", 2) // alice's private playlist
 	r := e.Factory("")
 	err := runPlaylistItems(context.Background(), &playlistItemsOptions{f: r.F, PlaylistID: "0TrickyQuotes000000005", ListOptions: cmdutil.ListOptions{Concurrency: 8}})
-	wantCode(t, err, cmdutil.ExitError)
+	cmdutiltest.WantCode(t, err, cmdutil.ExitError)
 	want := "hint: GET /playlists/0TrickyQuotes000000005/items needs the playlist-read-private or playlist-read-collaborative scope, which the login lacks: run spotcli login --add-scopes playlist-read-private,playlist-read-collaborative --profile work"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v\nwant %q", err, want)

@@ -1,32 +1,30 @@
-package authcmd
+package cmdutiltest
 
 import (
 	"context"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 )
 
-// parse runs a command's flag and argument parsing only: runF captures the
-// options instead of running.
-func parse(t *testing.T, c *cobra.Command, args ...string) error {
+// Parse runs a command's flag and argument parsing only (the command's runF
+// captures the options instead of running), with empty stdin and its output
+// discarded.
+func Parse(t *testing.T, c *cobra.Command, args ...string) error {
 	t.Helper()
 	c.SetArgs(args)
-	c.SetIn(&emptyReader{})
+	c.SetIn(strings.NewReader(""))
 	c.SetOut(io.Discard)
 	c.SetErr(io.Discard)
 	c.SilenceUsage, c.SilenceErrors = true, true
 	return c.ExecuteContext(context.Background())
 }
 
-type emptyReader struct{}
-
-func (*emptyReader) Read([]byte) (int, error) { return 0, io.EOF }
-
-// wantCode fails unless err maps to the exit code want.
-func wantCode(t *testing.T, err error, want int) {
+// WantCode fails the test unless err maps to the exit code want.
+func WantCode(t *testing.T, err error, want int) {
 	t.Helper()
 	if got := cmdutil.ExitCode(context.Background(), err); got != want {
 		t.Fatalf("exit code %d (%v), want %d", got, err, want)
