@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -23,32 +22,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/internal/auth"
+	goldens "github.com/spotcli/spotcli/internal/golden"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// update is -update (internal/golden's flag): it also rewrites the cmp
+// files of the CLI sessions.
+var update = goldens.Update
 
 // golden compares got with testdata/golden/name.golden, or rewrites the file
 // under -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	goldens.Assert(t, name+".golden", got)
 }
 
 // normalizeFake replaces the fake's random address, which Spotify's hrefs carry,

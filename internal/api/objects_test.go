@@ -1,19 +1,15 @@
 package api
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spotcli/spotcli/internal/golden"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 func TestDecodeNullIsNil(t *testing.T) {
 	for _, raw := range []string{"null", " null\n", ""} {
@@ -183,7 +179,7 @@ func TestRecorded(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "== %s\n%s\n", c.file, s)
 	}
-	golden(t, "recorded.golden", b.String())
+	golden.Assert(t, "recorded.golden", b.String())
 }
 
 type recordedCase struct {
@@ -449,26 +445,4 @@ func TestRecordedQuirks(t *testing.T) {
 			t.Fatalf("%v", err)
 		}
 	})
-}
-
-// golden compares got with testdata/golden/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("%s (-want +got):\n%s", path, d)
-	}
 }
