@@ -2,7 +2,9 @@ package playlists
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
+	"github.com/spotcli/spotcli/internal/golden"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -66,6 +69,9 @@ func TestDecodeEntry(t *testing.T) {
 			itemRow{addedAt: "2024-01-01T00:00:00Z"}},
 		{"episode", `{"item":{"type":"episode","id":"e","name":"Ep","duration_ms":3723000,"show":{"name":"Show"}}}`,
 			itemRow{id: "e", name: "Ep", artists: "Show", duration: "62:03"}},
+		{"null entry: nothing made up", `null`, itemRow{}},
+		{"entry says local", `{"is_local":true,"track":{"type":"track","id":"x","name":"L","artists":[]}}`,
+			itemRow{name: "L"}},
 		{"local file", `{"is_local":true,"item":{"type":"track","id":null,"is_local":true,"uri":"spotify:local:a:b:c:1","name":"L","artists":[{"name":"Me","id":null}],"duration_ms":1000}}`,
 			itemRow{name: "L", artists: "Me", duration: "0:01"}},
 	}
@@ -185,4 +191,68 @@ func TestRunPlaylistItemsForbidden(t *testing.T) {
 	if r.Out.Len() != 0 {
 		t.Errorf("stdout %q", r.Out)
 	}
+}
+
+// recordedEntries are recorded pages of playlist entries: tracks, episodes,
+// local files, an entry whose track is null, 2026 entries with both track
+// and item, non-Latin names.
+var recordedEntries = []struct {
+	file  string
+	items int
+}{
+	{"zmb3-spotify/playlist_items_episodes_and_tracks.json", 4},
+	{"zmb3-spotify/playlist_items_episodes.json", 4},
+	{"zmb3-spotify/playlist_tracks.json", 40},
+	{"joostlek-python-spotify/playlist_items.json", 1},
+	{"watsonbox-exportify/playlist_tracks.json", 2},
+	{"watsonbox-exportify/playlist_tracks_local_files.json", 2},
+	{"watsonbox-exportify/playlist_tracks_null_track.json", 1},
+}
+
+// TestRunPlaylistItemsRecorded replays recorded pages of entries in every
+// format: tsv and table match the golden file, json and ndjson are what
+// Spotify sent.
+func TestRunPlaylistItemsRecorded(t *testing.T) {
+	const id = "23Ay9WfURne0LvtlCvYTkj"
+	var all strings.Builder
+	for _, r := range recordedEntries {
+		t.Run(r.file, func(t *testing.T) {
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{Scopes: []string{"playlist-read-private"}})
+			e.Fake.ServeRecorded("/v1/playlists/"+id+"/items", r.file)
+			fmt.Fprintf(&all, "== %s\n", r.file)
+			for _, format := range []string{"tsv", "table"} {
+				e.Out.Reset()
+				o := &playlistItemsOptions{f: e.F, PlaylistID: id}
+				o.Output, o.Limit, o.Concurrency = format, r.items, 4
+				if err := runPlaylistItems(context.Background(), o); err != nil {
+					t.Fatal(err)
+				}
+				all.WriteString(e.Out.String())
+			}
+			if e.Err.Len() != 0 {
+				t.Errorf("stderr: %s", e.Err)
+			}
+			raw, _ := spotifytest.Recorded(r.file)
+			var page struct{ Items []json.RawMessage }
+			if err := json.Unmarshal(raw, &page); err != nil {
+				t.Fatal(err)
+			}
+			e.Out.Reset()
+			o := &playlistItemsOptions{f: e.F, PlaylistID: id}
+			o.Output, o.Limit, o.Concurrency = "ndjson", r.items, 4
+			if err := runPlaylistItems(context.Background(), o); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSuffix(e.Out.String(), "\n"), "\n")
+			if len(lines) != len(page.Items) {
+				t.Fatalf("%d lines, want %d", len(lines), len(page.Items))
+			}
+			for i := range lines {
+				if !jsonEqual(t, []byte(lines[i]), page.Items[i]) {
+					t.Errorf("entry %d is not as Spotify sent it", i)
+				}
+			}
+		})
+	}
+	golden.Assert(t, "items_recorded.txt", all.String())
 }
