@@ -4,21 +4,45 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
 func TestNewWhoamiCmd(t *testing.T) {
-	var got *whoamiOptions
-	if err := cmdutiltest.Parse(t, NewWhoamiCmd(&cmdutil.Factory{}, func(_ context.Context, o *whoamiOptions) error { got = o; return nil }), "--json"); err != nil || !got.JSON {
-		t.Fatalf("err %v, options %+v", err, got)
+	tests := []struct {
+		name string
+		args []string
+		json bool
+		code int
+	}{
+		{name: "no flags", json: false},
+		{name: "--json", args: []string{"--json"}, json: true},
+		{name: "an argument", args: []string{"alice"}, code: cmdutil.ExitUsage},
+		{name: "an argument, not a name", args: []string{"extra"}, code: cmdutil.ExitUsage},
 	}
-	cmdutiltest.WantCode(t, cmdutiltest.Parse(t, NewWhoamiCmd(&cmdutil.Factory{}, nil), "alice"), cmdutil.ExitUsage)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *whoamiOptions
+			err := cmdutiltest.Parse(t, NewWhoamiCmd(&cmdutil.Factory{}, func(_ context.Context, o *whoamiOptions) error { got = o; return nil }), tt.args...)
+			if tt.code != cmdutil.ExitOK {
+				if err == nil {
+					t.Fatal("an argument was accepted")
+				}
+				cmdutiltest.WantCode(t, err, tt.code)
+				return
+			}
+			if err != nil || got.JSON != tt.json {
+				t.Fatalf("err %v, options %+v", err, got)
+			}
+		})
+	}
 }
 
 func TestRunWhoami(t *testing.T) {
@@ -59,19 +83,40 @@ func TestRunWhoami(t *testing.T) {
 	}
 }
 
+// TestRunWhoamiJSON: --json prints /v1/me as Spotify sent it, on one line,
+// for a stored login and for recorded answers.
 func TestRunWhoamiJSON(t *testing.T) {
-	e := cmdutiltest.New(t)
-	e.SeedFresh("default")
-	r := e.Factory("")
-	if err := runWhoami(context.Background(), &whoamiOptions{f: r.F, JSON: true}); err != nil {
-		t.Fatal(err)
-	}
-	var me map[string]any
-	if err := json.Unmarshal(r.Out.Bytes(), &me); err != nil || me["id"] != "alice" || me["display_name"] != "Alice Liddell" {
-		t.Fatalf("%v: %s", err, r.Out)
-	}
-	if strings.Count(r.Out.String(), "\n") != 1 {
-		t.Errorf("not one line, as Spotify sent it: %q", r.Out)
+	t.Run("stored login", func(t *testing.T) {
+		e := cmdutiltest.New(t)
+		e.SeedFresh("default")
+		r := e.Factory("")
+		if err := runWhoami(context.Background(), &whoamiOptions{f: r.F, JSON: true}); err != nil {
+			t.Fatal(err)
+		}
+		var me map[string]any
+		if err := json.Unmarshal(r.Out.Bytes(), &me); err != nil || me["id"] != "alice" || me["display_name"] != "Alice Liddell" {
+			t.Fatalf("%v: %s", err, r.Out)
+		}
+		if strings.Count(r.Out.String(), "\n") != 1 {
+			t.Errorf("not one line, as Spotify sent it: %q", r.Out)
+		}
+	})
+	for _, name := range []string{
+		"zmb3-spotify/current_user_display_name_null.json",
+		"watsonbox-exportify/me.json",
+		"joostlek-python-spotify/current_user.json",
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{})
+			e.Fake.ServeRecorded("/v1/me", name)
+			if err := runWhoami(context.Background(), &whoamiOptions{f: e.F, JSON: true}); err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := spotifytest.Recorded(name)
+			if diff := cmp.Diff(strings.TrimSpace(string(raw))+"\n", e.Out.String()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -100,5 +145,63 @@ func TestRunWhoamiNotLoggedIn(t *testing.T) {
 	cmdutiltest.WantCode(t, err, cmdutil.ExitLogin)
 	if r.Out.Len() != 0 || len(e.Fake.Stats().APIRequests) != 0 {
 		t.Errorf("stdout %q, requests %v", r.Out, e.Fake.Stats().APIRequests)
+	}
+}
+
+// filledLine is a whoami line with a value: never "Name:" alone.
+var filledLine = regexp.MustCompile(`^[A-Z][A-Za-z ]+: +\S`)
+
+// TestRunWhoamiMissingFields: a field Spotify does not send has no line, whether the
+// fake or a recorded answer leaves it out (issue 15).
+func TestRunWhoamiMissingFields(t *testing.T) {
+	tests := []struct {
+		name     string
+		opts     cmdutiltest.Options
+		recorded string // a recorded /v1/me served instead of the fake's
+		want     []string
+	}{
+		{name: "every field", opts: cmdutiltest.Options{Scopes: []string{"user-read-email", "user-read-private"}},
+			want: []string{"Name:      Alice", "ID:        alice", "Email:     alice@example.com", "Country:   GB", "Product:   premium"}},
+		{name: "development mode: no email, country, product", opts: cmdutiltest.Options{DevMode: true, Scopes: []string{"user-read-email", "user-read-private"}},
+			want: []string{"Name:      Alice", "ID:        alice"}},
+		{name: "display_name null", opts: cmdutiltest.Options{User: spotifytest.User{ID: "nameless"}},
+			want: []string{"ID:        nameless"}},
+		{name: "recorded: display_name null", recorded: "zmb3-spotify/current_user_display_name_null.json",
+			want: []string{"ID:        username", "Email:     username@domain.com", "Country:   US", "Product:   premium"}},
+		{name: "recorded: no email, country, product", recorded: "watsonbox-exportify/me.json",
+			want: []string{"Name:      watsonbox", "ID:        watsonbox"}},
+		{name: "recorded: no email", recorded: "joostlek-python-spotify/current_user.json",
+			want: []string{"Name:      Joost Lekkerkerker", "ID:        1112264649", "Country:   NL", "Product:   premium"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := cmdutiltest.WithToken(t, tt.opts)
+			if tt.recorded != "" {
+				e.Fake.ServeRecorded("/v1/me", tt.recorded)
+			}
+			if err := runWhoami(context.Background(), &whoamiOptions{f: e.F}); err != nil {
+				t.Fatalf("%v: %s", err, e.Err)
+			}
+			lines := strings.Split(strings.TrimSuffix(e.Out.String(), "\n"), "\n")
+			want := append(tt.want,
+				"Profile:   default",
+				"Stored in: environment (SPOTCLI_ACCESS_TOKEN)",
+				"Flow:      unknown (the token comes from SPOTCLI_ACCESS_TOKEN)",
+				"Config:    none read (credentials from the environment)",
+				"Scopes:    unknown (the token comes from SPOTCLI_ACCESS_TOKEN)",
+				"Expires:   unknown (the token comes from SPOTCLI_ACCESS_TOKEN)",
+			)
+			if diff := cmp.Diff(want, lines); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			for _, l := range lines {
+				if !filledLine.MatchString(l) {
+					t.Errorf("empty line %q", l)
+				}
+			}
+			if e.Err.Len() != 0 {
+				t.Errorf("stderr: %s", e.Err)
+			}
+		})
 	}
 }
