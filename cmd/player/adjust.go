@@ -44,12 +44,7 @@ func NewSeekCmd(f *cmdutil.Factory, runF func(context.Context, *seekOptions) err
 func parsePosition(s string) (d time.Duration, sign int, err error) {
 	s = strings.TrimSpace(s)
 	bad := cmdutil.UsageErrorf("invalid position %q: use seconds (90), M:SS (1:30) or H:MM:SS, optionally with + or -", s)
-	switch {
-	case strings.HasPrefix(s, "+"):
-		sign, s = 1, s[1:]
-	case strings.HasPrefix(s, "-"):
-		sign, s = -1, s[1:]
-	}
+	sign, s = cutSign(s)
 	parts := strings.Split(s, ":")
 	if len(parts) > 3 || s == "" {
 		return 0, 0, bad
@@ -72,6 +67,18 @@ func parsePosition(s string) (d time.Duration, sign int, err error) {
 		return 0, 0, bad
 	}
 	return time.Duration(total * float64(time.Second)), sign, nil
+}
+
+// cutSign cuts a leading + (1) or - (-1) from s; 0 when there is none: a
+// relative position or volume.
+func cutSign(s string) (sign int, rest string) {
+	switch {
+	case strings.HasPrefix(s, "+"):
+		return 1, s[1:]
+	case strings.HasPrefix(s, "-"):
+		return -1, s[1:]
+	}
+	return 0, s
 }
 
 func runSeek(ctx context.Context, o *seekOptions) error {
@@ -125,12 +132,7 @@ their volume be set remotely.
 
 func parseVolume(s string) (n, sign int, err error) {
 	s = strings.TrimSpace(s)
-	switch {
-	case strings.HasPrefix(s, "+"):
-		sign, s = 1, s[1:]
-	case strings.HasPrefix(s, "-"):
-		sign, s = -1, s[1:]
-	}
+	sign, s = cutSign(s)
 	n, err = strconv.Atoi(s)
 	if err != nil || n < 0 || n > 100 || strings.HasPrefix(s, "+") {
 		return 0, 0, cmdutil.UsageErrorf("invalid volume %q: use a whole number from 0 to 100, or +N or -N to change it", s)

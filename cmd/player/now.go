@@ -81,15 +81,7 @@ stops. It wakes at the expected end of the item and otherwise polls every
 --interval, waits out rate limits, backs off on errors and keeps the access
 token fresh, so it can run for hours in a status bar.`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.prepare(); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), o)
-			}
-			return runNow(cmd.Context(), o)
-		},
+		RunE: o.runE(runF),
 	}
 	o.addOutputFlags(c)
 	c.Flags().BoolVarP(&o.Follow, "follow", "f", false, "print a line each time the item or the play state changes, until interrupted")
@@ -304,6 +296,18 @@ func writeStatus(b *bytes.Buffer, m map[string]any) {
 	}
 }
 
+// runE checks the output flags, then runs now (or runF): now and status
+// share it.
+func (o *nowOptions) runE(runF runFunc[nowOptions]) func(*cobra.Command, []string) error {
+	run := runE(o, runF, runNow)
+	return func(cmd *cobra.Command, args []string) error {
+		if err := o.prepare(); err != nil {
+			return err
+		}
+		return run(cmd, args)
+	}
+}
+
 type statusOptions = nowOptions
 
 // NewStatusCmd is spotcli player status: now, with the device and modes.
@@ -316,15 +320,7 @@ func NewStatusCmd(f *cmdutil.Factory, runF func(context.Context, *statusOptions)
 shuffle and repeat modes. -o and --format are those of spotcli now (see
 spotcli now --help for the fields). Nothing playing: exit code 3.`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.prepare(); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), o)
-			}
-			return runNow(cmd.Context(), o)
-		},
+		RunE: o.runE(runF),
 	}
 	o.addOutputFlags(c)
 	return c
