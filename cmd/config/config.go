@@ -88,6 +88,15 @@ func file(f *cmdutil.Factory) (*config.File, string, error) {
 	return cf, profile, err
 }
 
+// value is what the config file gives key in profile's section (else the
+// top level's), or key's default; set says whether the file sets it.
+func value(cf *config.File, profile, key string) (v string, set bool) {
+	if v, _, set = cf.Get(profile, key); !set {
+		v = config.DefaultOf(key)
+	}
+	return v, set
+}
+
 // where names a section for people.
 func where(path, profile string) string {
 	if profile == "" {

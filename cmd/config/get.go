@@ -45,10 +45,7 @@ func runGet(_ context.Context, o *getOptions) error {
 	if err != nil {
 		return err
 	}
-	v, _, ok := cf.Get(profile, o.Key)
-	if !ok {
-		v = config.DefaultOf(o.Key)
-	}
+	v, ok := value(cf, profile, o.Key)
 	if env := "SPOTCLI_" + strings.ToUpper(o.Key); strings.TrimSpace(o.f.Getenv(env)) != "" {
 		cmdutil.Warn(o.f.Err, "%s is set and comes before the config file in this shell", env)
 	}

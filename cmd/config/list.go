@@ -40,10 +40,7 @@ func runList(_ context.Context, o *listOptions) error {
 	}
 	var b strings.Builder
 	for _, d := range config.Defaults() {
-		v, _, ok := cf.Get(profile, d.Key)
-		if !ok {
-			v = d.Value
-		}
+		v, _ := value(cf, profile, d.Key)
 		if d.Key == config.KeyClientSecret && v != "" {
 			v = "(set)"
 		}
