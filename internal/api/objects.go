@@ -297,35 +297,15 @@ func (p *Playable) Kind() string {
 
 // ID is the Spotify ID, "" for a local file.
 func (p *Playable) ID() string {
-	switch {
-	case p.Episode != nil:
-		return p.Episode.ID
-	case p.Track != nil:
-		return p.Track.SpotifyID()
-	}
-	return ""
+	return either(p, func(e *Episode) string { return e.ID }, (*Track).SpotifyID)
 }
 
 // URI is the spotify:track:, spotify:episode: or spotify:local: URI.
-func (p *Playable) URI() string {
-	switch {
-	case p.Episode != nil:
-		return p.Episode.URIValue
-	case p.Track != nil:
-		return p.Track.URIValue
-	}
-	return ""
-}
+func (p *Playable) URI() string { return either(p, (*Episode).URI, (*Track).URI) }
 
 // Name is the track's or episode's name.
 func (p *Playable) Name() string {
-	switch {
-	case p.Episode != nil:
-		return p.Episode.Name
-	case p.Track != nil:
-		return p.Track.Name
-	}
-	return ""
+	return either(p, func(e *Episode) string { return e.Name }, func(t *Track) string { return t.Name })
 }
 
 // Artists are the track's artists' names; for an episode, its show's name
@@ -353,13 +333,20 @@ func (p *Playable) Duration() (d time.Duration, ok bool) {
 }
 
 func (p *Playable) durationMS() *int64 {
+	return either(p, func(e *Episode) *int64 { return e.DurationMS }, func(t *Track) *int64 { return t.DurationMS })
+}
+
+// either is episode(p.Episode) or track(p.Track), whichever is set (the
+// episode, should both be), or T's zero value on a zero Playable.
+func either[T any](p *Playable, episode func(*Episode) T, track func(*Track) T) T {
 	switch {
 	case p.Episode != nil:
-		return p.Episode.DurationMS
+		return episode(p.Episode)
 	case p.Track != nil:
-		return p.Track.DurationMS
+		return track(p.Track)
 	}
-	return nil
+	var zero T
+	return zero
 }
 
 func artistNames(as []*Artist) []string {
