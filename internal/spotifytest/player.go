@@ -480,6 +480,23 @@ func canAny(w http.ResponseWriter, c *caller, scopes ...string) bool {
 // target checks a control command: scope, Premium, and the device it acts
 // on (device_id, else the active one). It returns nil after answering an
 // error.
+// restricted is Spotify's 403 for a command that the player's state or
+// the device does not allow.
+func restricted(w http.ResponseWriter) int {
+	return writePlayerError(w, http.StatusForbidden, msgRestricted, "UNKNOWN")
+}
+
+// targetItem is target for a command that needs an item: without one,
+// Spotify refuses it (403).
+func (s *Server) targetItem(w http.ResponseWriter, r *http.Request, c *caller, p *playerState) *Device {
+	d := s.target(w, r, c, p)
+	if d != nil && p.item == nil {
+		restricted(w)
+		return nil
+	}
+	return d
+}
+
 func (s *Server) target(w http.ResponseWriter, r *http.Request, c *caller, p *playerState) *Device {
 	if !canAny(w, c, "user-modify-playback-state") {
 		return nil
@@ -502,7 +519,7 @@ func (s *Server) target(w http.ResponseWriter, r *http.Request, c *caller, p *pl
 		return nil
 	}
 	if d.Restricted {
-		writePlayerError(w, http.StatusForbidden, msgRestricted, "UNKNOWN")
+		restricted(w)
 		return nil
 	}
 	return d
@@ -668,7 +685,7 @@ func (s *Server) handleTransfer(w http.ResponseWriter, r *http.Request, c *calle
 		return writePlayerError(w, http.StatusNotFound, msgNoDevice, "")
 	}
 	if d.Restricted {
-		return writePlayerError(w, http.StatusForbidden, msgRestricted, "UNKNOWN")
+		return restricted(w)
 	}
 	now := s.now()
 	p.activate(d, now)
@@ -751,7 +768,7 @@ func (s *Server) handlePlay(w http.ResponseWriter, r *http.Request, c *caller, p
 			return writePlayerError(w, http.StatusNotFound, msgNoActiveDevice, "NO_ACTIVE_DEVICE")
 		}
 		if p.playing && p.active == d.ID {
-			return writePlayerError(w, http.StatusForbidden, msgRestricted, "UNKNOWN")
+			return restricted(w)
 		}
 		p.activate(d, now)
 		p.progress, p.at, p.playing, p.changed = p.position(now), now, true, now
@@ -807,7 +824,7 @@ func (s *Server) handlePause(w http.ResponseWriter, r *http.Request, c *caller, 
 	}
 	if !p.playing || p.active != d.ID {
 		// Spotify refuses to pause what is not playing.
-		return writePlayerError(w, http.StatusForbidden, msgRestricted, "UNKNOWN")
+		return restricted(w)
 	}
 	now := s.now()
 	p.progress, p.at, p.playing, p.changed = p.position(now), now, false, now
@@ -815,12 +832,9 @@ func (s *Server) handlePause(w http.ResponseWriter, r *http.Request, c *caller, 
 }
 
 func (s *Server) handleNext(w http.ResponseWriter, r *http.Request, c *caller, p *playerState) int {
-	d := s.target(w, r, c, p)
+	d := s.targetItem(w, r, c, p)
 	if d == nil {
 		return http.StatusForbidden
-	}
-	if p.item == nil {
-		return writePlayerError(w, http.StatusForbidden, msgRestricted, "UNKNOWN")
 	}
 	now := s.now()
 	before := p.snapshot()
@@ -834,12 +848,9 @@ func (s *Server) handleNext(w http.ResponseWriter, r *http.Request, c *caller, p
 }
 
 func (s *Server) handlePrevious(w http.ResponseWriter, r *http.Request, c *caller, p *playerState) int {
-	d := s.target(w, r, c, p)
+	d := s.targetItem(w, r, c, p)
 	if d == nil {
 		return http.StatusForbidden
-	}
-	if p.item == nil {
-		return writePlayerError(w, http.StatusForbidden, msgRestricted, "UNKNOWN")
 	}
 	now := s.now()
 	before := p.snapshot()
@@ -865,7 +876,7 @@ func (s *Server) handleSeek(w http.ResponseWriter, r *http.Request, c *caller, p
 		return writePlayerError(w, http.StatusBadRequest, "Missing or invalid position_ms", "")
 	}
 	if p.item == nil {
-		return writePlayerError(w, http.StatusForbidden, msgRestricted, "UNKNOWN")
+		return restricted(w)
 	}
 	now := s.now()
 	p.activate(d, now)
