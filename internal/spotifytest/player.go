@@ -291,6 +291,11 @@ func (p *playerState) device(id string) *Device {
 
 func duration(t *Track) time.Duration { return time.Duration(t.DurationMS) * time.Millisecond }
 
+// setPlaying resumes or pauses the item at its position now.
+func (p *playerState) setPlaying(playing bool, now time.Time) {
+	p.progress, p.at, p.playing, p.changed = p.position(now), now, playing, now
+}
+
 // position is the progress at now, without moving on to the next item.
 func (p *playerState) position(now time.Time) time.Duration {
 	if p.item == nil {
@@ -690,7 +695,7 @@ func (s *Server) handleTransfer(w http.ResponseWriter, r *http.Request, c *calle
 	now := s.now()
 	p.activate(d, now)
 	if body.Play != nil && *body.Play && p.item != nil && !p.playing {
-		p.progress, p.at, p.playing, p.changed = p.position(now), now, true, now
+		p.setPlaying(true, now)
 	}
 	return noContent(w)
 }
@@ -771,7 +776,7 @@ func (s *Server) handlePlay(w http.ResponseWriter, r *http.Request, c *caller, p
 			return restricted(w)
 		}
 		p.activate(d, now)
-		p.progress, p.at, p.playing, p.changed = p.position(now), now, true, now
+		p.setPlaying(true, now)
 		return noContent(w)
 	}
 	if body.ContextURI != "" && len(body.URIs) > 0 {
@@ -827,7 +832,7 @@ func (s *Server) handlePause(w http.ResponseWriter, r *http.Request, c *caller, 
 		return restricted(w)
 	}
 	now := s.now()
-	p.progress, p.at, p.playing, p.changed = p.position(now), now, false, now
+	p.setPlaying(false, now)
 	return noContent(w)
 }
 
