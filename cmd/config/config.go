@@ -105,6 +105,14 @@ func where(path, profile string) string {
 	return fmt.Sprintf("%s (profile %s)", path, profile)
 }
 
+// oneKey wants one argument, a known setting (get and unset).
+func oneKey(cmd *cobra.Command, args []string) error {
+	if err := cobra.ExactArgs(1)(cmd, args); err != nil {
+		return err
+	}
+	return knownKey(args[0])
+}
+
 // knownKey refuses an unknown setting as a usage error.
 func knownKey(key string) error {
 	if config.KnownKey(key) {

@@ -25,13 +25,10 @@ own, else the top level's), or its default when the file does not set it. A
 SPOTCLI_<KEY> variable or flag that overrides it is named on stderr.
 client_secret is never printed: config list says whether it is set.`,
 		Example:           "  spotcli config get redirect_uri",
-		Args:              cobra.ExactArgs(1),
+		Args:              oneKey,
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Key = args[0]
-			if err := knownKey(o.Key); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}

@@ -21,13 +21,10 @@ func newUnsetCmd(f *cmdutil.Factory, runF func(context.Context, *unsetOptions) e
 		Short:             "Remove a setting from the config file (its default applies again)",
 		Long:              "Remove KEY from the config file (for --profile NAME: from the profile's section, so that the top level's value applies to it again). Succeeds also when the file did not set it.",
 		Example:           "  spotcli config unset scopes",
-		Args:              cobra.ExactArgs(1),
+		Args:              oneKey,
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Key = args[0]
-			if err := knownKey(o.Key); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
