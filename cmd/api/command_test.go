@@ -35,10 +35,7 @@ func TestNewAPICmd(t *testing.T) {
 			var got *apiOptions
 			err := cmdutiltest.Parse(t, NewAPICmd(f, func(_ context.Context, o *apiOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantError(t, err, tt.wantErr, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil {
@@ -107,10 +104,7 @@ func TestRunAPI(t *testing.T) {
 			o.f = r.F
 			err := runAPI(context.Background(), &o)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				cmdutiltest.WantCode(t, err, tt.code)
+				cmdutiltest.WantError(t, err, tt.wantErr, tt.code)
 				if tt.code == cmdutil.ExitUsage && len(e.Fake.Stats().APIRequests) != 0 {
 					t.Errorf("requests were made: %v", e.Fake.Stats().APIRequests)
 				}

@@ -39,10 +39,7 @@ func TestNewLoginCmd(t *testing.T) {
 			var got *loginOptions
 			err := cmdutiltest.Parse(t, NewLoginCmd(&cmdutil.Factory{}, func(_ context.Context, o *loginOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantError(t, err, tt.wantErr, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil || !tt.check(got) {

@@ -33,10 +33,7 @@ func TestNewTokenCmd(t *testing.T) {
 				return nil
 			}), tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantError(t, err, tt.wantErr, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil {

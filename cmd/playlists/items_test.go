@@ -113,10 +113,7 @@ func TestNewPlaylistItemsCmd(t *testing.T) {
 			var got *playlistItemsOptions
 			err := cmdutiltest.Parse(t, newPlaylistItemsCmd(&cmdutil.Factory{}, func(_ context.Context, o *playlistItemsOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantError(t, err, tt.wantErr, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil {

@@ -37,10 +37,7 @@ func TestNewPlaylistsCmd(t *testing.T) {
 			var got *playlistsOptions
 			err := cmdutiltest.Parse(t, NewPlaylistsCmd(&cmdutil.Factory{}, func(_ context.Context, o *playlistsOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
+				cmdutiltest.WantError(t, err, tt.wantErr, cmdutil.ExitUsage)
 				return
 			}
 			if err != nil {

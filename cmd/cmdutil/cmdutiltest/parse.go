@@ -30,3 +30,13 @@ func WantCode(t *testing.T, err error, want int) {
 		t.Fatalf("exit code %d (%v), want %d", got, err, want)
 	}
 }
+
+// WantError fails the test unless err says want and maps to the exit code
+// code.
+func WantError(t *testing.T, err error, want string, code int) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+	WantCode(t, err, code)
+}
