@@ -3,7 +3,6 @@ package authcmd
 import (
 	"context"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,17 +20,7 @@ import (
 func browserLogin(t *testing.T, r *cmdutiltest.Run, o *loginOptions) ([]string, error) {
 	t.Helper()
 	var opened string
-	r.F.OpenBrowser = func(u string) error {
-		opened = u
-		go func() {
-			if loc := authorizeRedirect(t, u); loc != "" {
-				if res, err := http.Get(loc); err == nil {
-					res.Body.Close()
-				}
-			}
-		}()
-		return nil
-	}
+	r.F.OpenBrowser = approvingBrowser(t, &opened)
 	o.f, o.Timeout = r.F, time.Minute
 	err := runLogin(context.Background(), o)
 	if opened == "" {

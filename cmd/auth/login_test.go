@@ -97,6 +97,25 @@ func authorizeRedirect(t *testing.T, authorize string) string {
 	return res.Header.Get("Location")
 }
 
+// approvingBrowser is a browser that approves at once: it follows the
+// authorize URL's redirect into the loopback server, in the background as
+// a browser would. The URL it was opened on goes to *opened, when not nil.
+func approvingBrowser(t *testing.T, opened *string) func(string) error {
+	return func(u string) error {
+		if opened != nil {
+			*opened = u
+		}
+		go func() {
+			if loc := authorizeRedirect(t, u); loc != "" {
+				if res, err := http.Get(loc); err == nil {
+					res.Body.Close()
+				}
+			}
+		}()
+		return nil
+	}
+}
+
 // TestRunLoginPaste is the login over SSH: no browser here, the URL on
 // stderr, and the address the browser was sent to pasted into stdin.
 func TestRunLoginPaste(t *testing.T) {
@@ -153,17 +172,7 @@ func TestRunLoginBrowser(t *testing.T) {
 	e.UseSecretApp()
 	r := e.Factory("")
 	var opened string
-	r.F.OpenBrowser = func(u string) error {
-		opened = u
-		go func() {
-			if loc := authorizeRedirect(t, u); loc != "" {
-				if res, err := http.Get(loc); err == nil {
-					res.Body.Close()
-				}
-			}
-		}()
-		return nil
-	}
+	r.F.OpenBrowser = approvingBrowser(t, &opened)
 	o := &loginOptions{f: r.F, Timeout: time.Minute, Scopes: "user-read-private,streaming", ScopesSet: true, ShowDialog: true}
 	if err := runLogin(context.Background(), o); err != nil {
 		t.Fatalf("%v\n%s", err, r.Err)
@@ -185,16 +194,7 @@ func TestRunLoginBrowser(t *testing.T) {
 	// too, and nothing is stored.
 	e.Setenv("SPOTCLI_PROFILE", "other")
 	r = e.Factory("")
-	r.F.OpenBrowser = func(u string) error {
-		go func() {
-			if loc := authorizeRedirect(t, u); loc != "" {
-				if res, err := http.Get(loc); err == nil {
-					res.Body.Close()
-				}
-			}
-		}()
-		return nil
-	}
+	r.F.OpenBrowser = approvingBrowser(t, nil)
 	err := runLogin(context.Background(), &loginOptions{f: r.F, Timeout: time.Minute, Scopes: "no-such-scope", ScopesSet: true})
 	if err == nil || !strings.Contains(err.Error(), "invalid_scope") || !strings.Contains(r.Err.String(), `warning: unknown scope "no-such-scope"`) {
 		t.Errorf("err %v, stderr:\n%s", err, r.Err)
