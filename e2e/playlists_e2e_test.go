@@ -26,7 +26,6 @@ import (
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
-
 // update is -update (internal/golden's flag): it also rewrites the cmp
 // files of the CLI sessions.
 var update = goldens.Update
