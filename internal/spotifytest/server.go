@@ -31,6 +31,9 @@ type Config struct {
 	// before the client could have read the 429. 0 means
 	// DefaultInFlightGrace.
 	InFlightGrace time.Duration
+	// RateWindow, when Requests > 0, limits each app to that many API
+	// requests in any rolling Per (library.go; SetRateWindow).
+	RateWindow RateWindow
 }
 
 // Stats counts what clients did, so tests can assert on client behaviour
@@ -93,6 +96,9 @@ type Server struct {
 	limited    map[string]struct{} // URLs answered 429 in the open window
 	stats      Stats
 	verifiers  []string // PKCE verifiers received, for Secrets
+	lib        map[string]*library    // saved items and followed artists, by user (library.go)
+	window     RateWindow             // the rolling rate-limit window (library.go)
+	windowLog  map[string][]time.Time // answered requests in the window, by app
 }
 
 // Secrets lists every secret the fake has issued or received: access and
@@ -141,6 +147,10 @@ func New(cfg Config) *Server {
 	}
 	if s.ttl <= 0 {
 		s.ttl = time.Hour
+	}
+	s.window = cfg.RateWindow
+	if s.window.Per <= 0 {
+		s.window.Per = 30 * time.Second
 	}
 	s.grace = cfg.InFlightGrace
 	if s.grace <= 0 {
@@ -306,6 +316,7 @@ func (s *Server) admit(r *http.Request, isAPI bool) (limited bool, retryAfter in
 				return true, s.rateRetryAfter
 			}
 		}
+		return s.windowLocked(r, time.Now())
 	}
 	return false, 0
 }
