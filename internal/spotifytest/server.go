@@ -95,7 +95,7 @@ type Server struct {
 	retryFrom  time.Time           // when the latest window opened
 	limited    map[string]struct{} // URLs answered 429 in the open window
 	stats      Stats
-	verifiers  []string // PKCE verifiers received, for Secrets
+	verifiers  []string               // PKCE verifiers received, for Secrets
 	lib        map[string]*library    // saved items and followed artists, by user (library.go)
 	window     RateWindow             // the rolling rate-limit window (library.go)
 	windowLog  map[string][]time.Time // answered requests in the window, by app
