@@ -18,6 +18,8 @@ import (
 	apicmd "github.com/spotcli/spotcli/cmd/api"
 	authcmd "github.com/spotcli/spotcli/cmd/auth"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	exportcmd "github.com/spotcli/spotcli/cmd/export"
+	"github.com/spotcli/spotcli/cmd/library"
 	"github.com/spotcli/spotcli/cmd/player"
 	"github.com/spotcli/spotcli/cmd/playlists"
 )
@@ -105,6 +107,8 @@ made for pipes: data on stdout, everything else on stderr.
 		authcmd.NewStatusCmd(f, nil),
 		authcmd.NewWhoamiCmd(f, nil),
 		playlists.NewPlaylistsCmd(f, nil),
+		library.NewLibraryCmd(f, nil),
+		exportcmd.NewExportCmd(f, nil),
 		apicmd.NewAPICmd(f, nil),
 		player.NewNowCmd(f, nil),
 		player.NewPlayerCmd(f),
