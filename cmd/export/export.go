@@ -240,4 +240,3 @@ func (p *progress) clear() {
 		p.drawn = false
 	}
 }
-
