@@ -109,7 +109,14 @@ type run struct {
 	library   map[string]LibraryEntry
 	failures  []string
 	sum       Summary
-	fatal     error // a write error: the run stops
+	fatal     error    // a write error: the run stops
+	written   []string // files renamed into place by this run
+}
+
+func (r *run) wrote(path string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.written = append(r.written, path)
 }
 
 // Run exports the account c is signed in to into o.Dir. It bounds c's
@@ -431,6 +438,10 @@ func (r *run) fetchToFile(ctx context.Context, path string, playlist json.RawMes
 	if err := f.commit(); err != nil {
 		return 0, err
 	}
+	r.wrote(path)
+	if cf != nil {
+		r.wrote(cf.final)
+	}
 	return iw.n, nil
 }
 
@@ -461,7 +472,11 @@ func (r *run) csvFromFile(path, kind string) error {
 		out.abort()
 		return err
 	}
-	return out.commit()
+	if err := out.commit(); err != nil {
+		return err
+	}
+	r.wrote(csvPath)
+	return nil
 }
 
 // eachItem streams the items of a backup file.
@@ -718,10 +733,12 @@ func (r *run) writeManifest(me *api.User) error {
 	if err != nil {
 		return err
 	}
+	durable(r.o.Dir, r.written)
 	f, err := createAtomic(r.fsys, filepath.Join(r.o.Dir, manifestName))
 	if err != nil {
 		return err
 	}
+	f.sync = true
 	_, _ = f.Write(append(b, '\n'))
 	if err := f.commit(); err != nil {
 		return err

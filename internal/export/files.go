@@ -52,6 +52,9 @@ type atomicFile struct {
 	w     *bufio.Writer
 	final string
 	err   error // the first write error; writes after it do nothing
+	// sync makes commit fsync the file; the others are made durable
+	// together before the manifest (durable).
+	sync bool
 }
 
 func createAtomic(fsys FS, final string) (*atomicFile, error) {
@@ -75,14 +78,14 @@ func (a *atomicFile) Write(p []byte) (int, error) {
 
 func (a *atomicFile) WriteString(s string) (int, error) { return a.Write([]byte(s)) }
 
-// commit flushes, syncs and renames the file into place.
+// commit flushes the file and renames it into place.
 func (a *atomicFile) commit() error {
 	if a.err == nil {
 		if err := a.w.Flush(); err != nil {
 			a.err = writeError(a.final, err)
 		}
 	}
-	if a.err == nil {
+	if a.sync && a.err == nil {
 		if err := a.f.Sync(); err != nil {
 			a.err = writeError(a.final, err)
 		}
@@ -307,4 +310,14 @@ func (iw *itemsWriter) end() error {
 	}
 	_, err := io.WriteString(iw.w, end)
 	return err
+}
+
+// syncFiles fsyncs files one by one, where the whole file system cannot be.
+func syncFiles(files []string) {
+	for _, p := range files {
+		if f, err := os.Open(p); err == nil {
+			_ = f.Sync()
+			_ = f.Close()
+		}
+	}
 }
