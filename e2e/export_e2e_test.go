@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spotcli/spotcli/cmd"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -292,4 +294,61 @@ func readTree(t *testing.T, dir string) map[string]string {
 		return err
 	})
 	return out
+}
+
+// TestExportDocsExamples runs, as written, every example of docs/export.md
+// and of spotcli export's and spotcli library's --help, in order, against a
+// library with a playlist gone from the account.
+func TestExportDocsExamples(t *testing.T) {
+	h := newHarness(t)
+	h.loginWith(testClientID, libraryScopes)
+	ids := h.addExportLibrary(4)
+	h.addLibrary()
+	b, err := os.ReadFile(filepath.Join("..", "docs", "export.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, block := range strings.Split(string(b), "```sh\n")[1:] {
+		body, _, _ := strings.Cut(block, "```")
+		lines = append(lines, strings.Split(strings.TrimSpace(body), "\n")...)
+	}
+	root := cmd.NewRootCmd(cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"}))
+	for _, name := range []string{"export", "library"} {
+		c, _, err := root.Find([]string{name})
+		if err != nil || c.Example == "" {
+			t.Fatalf("spotcli %s has no examples: %v", name, err)
+		}
+		for _, l := range strings.Split(c.Example, "\n") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+	}
+	if len(lines) < 8 {
+		t.Fatalf("only %d examples found", len(lines))
+	}
+	removed := false
+	for _, line := range lines {
+		if strings.Contains(line, "select(.status") && !removed {
+			// The manifest's second example needs a removed playlist.
+			h.fake.RemovePlaylist("alice", ids[1])
+			h.mustRun(0, "", "export", filepath.Join(h.env["HOME"], "spotify-backup"), "--quiet")
+			removed = true
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c := exec.CommandContext(ctx, "sh", "-ec", line)
+		c.Env = h.environ()
+		c.Dir = h.dir
+		out, err := c.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Errorf("%s: %v\n%s", line, err, out)
+			continue
+		}
+		if strings.HasPrefix(line, "jq") && len(bytes.TrimSpace(out)) == 0 {
+			t.Errorf("%s printed nothing", line)
+		}
+	}
+	if !removed {
+		t.Error("the example of removed playlists was not run")
+	}
 }
