@@ -158,8 +158,8 @@ func TestRateWindow(t *testing.T) {
 	}
 	// A request inside the announced Retry-After is counted.
 	f.get("/me/tracks", tok)
-	if n := f.srv.Stats().DuringRetryAfter; n != 1 {
-		t.Errorf("DuringRetryAfter = %d, want 1", n)
+	if st := f.srv.Stats(); st.DuringRetryAfter != 1 || st.RateLimited != 2 {
+		t.Errorf("DuringRetryAfter = %d, RateLimited = %d; want 1 and 2", st.DuringRetryAfter, st.RateLimited)
 	}
 	time.Sleep(2 * time.Second)
 	if status, _ := f.get("/me/tracks", tok); status != 200 {

@@ -52,6 +52,9 @@ type Stats struct {
 	// (Config.InFlightGrace).
 	DuringRetryAfter  int
 	AuthorizeRequests int // GET /authorize, whatever the outcome
+	// RateLimited counts API requests answered 429 by SetRateLimit or the
+	// rolling window (RateWindow), not by injected faults.
+	RateLimited int
 }
 
 // Server is a running fake. All methods are safe for concurrent use.
@@ -313,10 +316,15 @@ func (s *Server) admit(r *http.Request, isAPI bool) (limited bool, retryAfter in
 		if s.rateEvery > 0 {
 			s.rateCount++
 			if s.rateCount%s.rateEvery == 0 {
+				s.stats.RateLimited++
 				return true, s.rateRetryAfter
 			}
 		}
-		return s.windowLocked(r, time.Now())
+		limited, retryAfter = s.windowLocked(r, time.Now())
+		if limited {
+			s.stats.RateLimited++
+		}
+		return limited, retryAfter
 	}
 	return false, 0
 }
