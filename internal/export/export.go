@@ -111,6 +111,7 @@ type run struct {
 	sum       Summary
 	fatal     error    // a write error: the run stops
 	written   []string // files renamed into place by this run
+	listedIDs map[string]bool
 }
 
 func (r *run) wrote(path string) {
@@ -123,7 +124,7 @@ func (r *run) wrote(path string) {
 // requests in flight to o.Concurrency by wrapping c.HTTP, for the rest of
 // c's life.
 func Run(ctx context.Context, c *api.Client, o Options) (*Summary, error) {
-	r := &run{c: c, o: o, fsys: o.FS, conc: o.Concurrency, library: map[string]LibraryEntry{}, start: time.Now()}
+	r := &run{c: c, o: o, fsys: o.FS, conc: o.Concurrency, library: map[string]LibraryEntry{}, listedIDs: map[string]bool{}, start: time.Now()}
 	if r.fsys == nil {
 		r.fsys = OSFS{}
 	}
@@ -176,6 +177,9 @@ func Run(ctx context.Context, c *api.Client, o Options) (*Summary, error) {
 				rec, err := r.listed(raw)
 				if err != nil {
 					return err
+				}
+				if rec == nil {
+					continue
 				}
 				jobs <- func(ctx context.Context) { r.exportPlaylist(ctx, cancel, rec, raw) }
 			}
@@ -246,6 +250,12 @@ func (r *run) listed(raw json.RawMessage) (*PlaylistRecord, error) {
 	}
 	rec := &PlaylistRecord{ID: p.ID, Name: p.Name, SnapshotID: p.SnapshotID}
 	r.mu.Lock()
+	if r.listedIDs[p.ID] {
+		// Listed twice (a page boundary moved while paging): once is enough.
+		r.mu.Unlock()
+		return nil, nil
+	}
+	r.listedIDs[p.ID] = true
 	r.playlists = append(r.playlists, rec)
 	r.progress.PlaylistsTotal = len(r.playlists)
 	r.mu.Unlock()
