@@ -63,7 +63,9 @@ Output formats (-o):
           or spotify:artist: URI per line
 
 added_at is Spotify's timestamp as is (UTC, RFC 3339); Spotify does not say
-when an artist was followed. Artists, and a show's publisher, are joined with
+when an artist was followed. An item Spotify sends as null (no longer
+available) is left out of table, tsv (stderr says how many) and uri; json and
+ndjson keep it. Artists, and a show's publisher, are joined with
 ", "; durations are minutes:seconds.`,
 		Example: `  spotcli library tracks
   spotcli library tracks -o uri > liked.txt
@@ -96,30 +98,6 @@ when an artist was followed. Artists, and a show's publisher, are joined with
 	return c
 }
 
-type named struct {
-	ID   *string `json:"id"`
-	Name string  `json:"name"`
-}
-
-// object is the part of a track, album, show, episode or artist the tsv and
-// table show.
-type object struct {
-	ID          *string  `json:"id"`
-	Name        string   `json:"name"`
-	Artists     []named  `json:"artists"`
-	Album       *named   `json:"album"`
-	Show        *named   `json:"show"`
-	DurationMS  *int64   `json:"duration_ms"`
-	ReleaseDate *string  `json:"release_date"`
-	TotalTracks *int     `json:"total_tracks"`
-	Episodes    *int     `json:"total_episodes"`
-	Publisher   string   `json:"publisher"`
-	Genres      []string `json:"genres"`
-	ExternalIDs struct {
-		ISRC string `json:"isrc"`
-	} `json:"external_ids"`
-}
-
 // kind says where a KIND's items are and how they show.
 type kind struct {
 	path   string
@@ -127,38 +105,84 @@ type kind struct {
 	cursor string // the member of the answer holding a cursor page
 	header []string
 	fit    int
-	fields func(added string, o *object) (tsv, tbl []string)
+	// fields decodes item raw into its tsv fields and table row.
+	fields func(raw json.RawMessage) (tsv, tbl []string, err error)
+}
+
+// errNull is an item, or a saved item's object, that Spotify sent as null:
+// it has no fields to show, and none are made up.
+var errNull = errors.New("null")
+
+// saved decodes a saved item of T and gives its added_at and object.
+func saved[T any](raw json.RawMessage) (string, *T, error) {
+	s, err := api.Decode[api.Saved[T]](raw)
+	switch {
+	case err != nil:
+		return "", nil, err
+	case s == nil || s.Item == nil:
+		return "", nil, errNull
+	}
+	return s.AddedAt, s.Item, nil
 }
 
 var kinds = map[string]kind{
 	"tracks": {path: "me/tracks", key: "track", header: []string{"ADDED", "NAME", "ARTISTS", "ALBUM", "DURATION", "ID"}, fit: 1,
-		fields: func(added string, o *object) ([]string, []string) {
-			return []string{added, str(o.ID), o.Name, artists(o.Artists), albumName(o.Album), duration(o.DurationMS), o.ExternalIDs.ISRC},
-				[]string{day(added), o.Name, cut(artists(o.Artists)), cut(albumName(o.Album)), duration(o.DurationMS), str(o.ID)}
+		fields: func(raw json.RawMessage) ([]string, []string, error) {
+			added, t, err := saved[api.Track](raw)
+			if err != nil {
+				return nil, nil, err
+			}
+			album := ""
+			if t.Album != nil {
+				album = t.Album.Name
+			}
+			artists := strings.Join(t.ArtistNames(), ", ")
+			return []string{added, t.SpotifyID(), t.Name, artists, album, duration(t.DurationMS), t.ExternalIDs.ISRC},
+				[]string{day(added), t.Name, cut(artists), cut(album), duration(t.DurationMS), t.SpotifyID()}, nil
 		}},
 	"albums": {path: "me/albums", key: "album", header: []string{"ADDED", "NAME", "ARTISTS", "RELEASED", "TRACKS", "ID"}, fit: 1,
-		fields: func(added string, o *object) ([]string, []string) {
-			return []string{added, str(o.ID), o.Name, artists(o.Artists), str(o.ReleaseDate), num(o.TotalTracks)},
-				[]string{day(added), o.Name, cut(artists(o.Artists)), str(o.ReleaseDate), num(o.TotalTracks), str(o.ID)}
+		fields: func(raw json.RawMessage) ([]string, []string, error) {
+			added, a, err := saved[api.Album](raw)
+			if err != nil {
+				return nil, nil, err
+			}
+			artists := strings.Join(a.ArtistNames(), ", ")
+			return []string{added, a.ID, a.Name, artists, a.ReleaseDate, num(a.TotalTracks)},
+				[]string{day(added), a.Name, cut(artists), a.ReleaseDate, num(a.TotalTracks), a.ID}, nil
 		}},
 	"shows": {path: "me/shows", key: "show", header: []string{"ADDED", "NAME", "PUBLISHER", "EPISODES", "ID"}, fit: 1,
-		fields: func(added string, o *object) ([]string, []string) {
-			return []string{added, str(o.ID), o.Name, o.Publisher, num(o.Episodes)},
-				[]string{day(added), o.Name, cut(o.Publisher), num(o.Episodes), str(o.ID)}
+		fields: func(raw json.RawMessage) ([]string, []string, error) {
+			added, sh, err := saved[api.Show](raw)
+			if err != nil {
+				return nil, nil, err
+			}
+			return []string{added, sh.ID, sh.Name, sh.Publisher, num(sh.TotalEpisodes)},
+				[]string{day(added), sh.Name, cut(sh.Publisher), num(sh.TotalEpisodes), sh.ID}, nil
 		}},
 	"episodes": {path: "me/episodes", key: "episode", header: []string{"ADDED", "NAME", "SHOW", "RELEASED", "DURATION", "ID"}, fit: 1,
-		fields: func(added string, o *object) ([]string, []string) {
-			show := ""
-			if o.Show != nil {
-				show = o.Show.Name
+		fields: func(raw json.RawMessage) ([]string, []string, error) {
+			added, ep, err := saved[api.Episode](raw)
+			if err != nil {
+				return nil, nil, err
 			}
-			return []string{added, str(o.ID), o.Name, show, str(o.ReleaseDate), duration(o.DurationMS)},
-				[]string{day(added), o.Name, cut(show), str(o.ReleaseDate), duration(o.DurationMS), str(o.ID)}
+			show := ""
+			if ep.Show != nil {
+				show = ep.Show.Name
+			}
+			return []string{added, ep.ID, ep.Name, show, ep.ReleaseDate, duration(ep.DurationMS)},
+				[]string{day(added), ep.Name, cut(show), ep.ReleaseDate, duration(ep.DurationMS), ep.ID}, nil
 		}},
 	"artists": {path: "me/following?type=artist", cursor: "artists", header: []string{"NAME", "GENRES", "ID"}, fit: 0,
-		fields: func(_ string, o *object) ([]string, []string) {
-			g := strings.Join(o.Genres, ", ")
-			return []string{str(o.ID), o.Name, g}, []string{o.Name, cut(g), str(o.ID)}
+		fields: func(raw json.RawMessage) ([]string, []string, error) {
+			a, err := api.Decode[api.Artist](raw)
+			if err != nil {
+				return nil, nil, err
+			}
+			if a == nil {
+				return nil, nil, errNull
+			}
+			g := strings.Join(a.Genres, ", ")
+			return []string{a.ID, a.Name, g}, []string{a.Name, cut(g), a.ID}, nil
 		}},
 }
 
@@ -176,13 +200,21 @@ func runLibrary(ctx context.Context, o *libraryOptions) error {
 		Fit:    k.fit,
 		Cursor: k.cursor,
 		Rows: func(n int, raw json.RawMessage) ([]string, []string, error) {
-			added, obj, err := decode(raw, k.key)
+			tsv, tbl, err := k.fields(raw)
+			if errors.Is(err, errNull) {
+				return nil, nil, nil // left out, and counted
+			}
 			if err != nil {
 				return nil, nil, fmt.Errorf("unexpected %s item from Spotify at position %d: %v", o.Kind, n, err)
 			}
-			tsv, tbl := k.fields(added, obj)
 			return tsv, tbl, nil
 		},
+	}
+	li.LeftOut = func(n int) string {
+		if n == 1 {
+			return "1 item that Spotify sent as null (no longer available) left out; -o json shows it as null"
+		}
+		return fmt.Sprintf("%d items that Spotify sent as null (no longer available) left out; -o json shows them as null", n)
 	}
 	if k.key != "" {
 		li.URI = cmdutil.WrappedURI(k.key)
@@ -201,59 +233,11 @@ func runLibrary(ctx context.Context, o *libraryOptions) error {
 	return err
 }
 
-// decode reads a saved item {"added_at", key: object}, or with key "" an
-// object itself.
-func decode(raw json.RawMessage, key string) (string, *object, error) {
-	var o object
-	if key == "" {
-		err := json.Unmarshal(raw, &o)
-		return "", &o, err
-	}
-	var saved map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &saved); err != nil {
-		return "", nil, err
-	}
-	var added *string
-	if a, ok := saved["added_at"]; ok {
-		if err := json.Unmarshal(a, &added); err != nil {
-			return "", nil, err
-		}
-	}
-	if inner := saved[key]; len(inner) > 0 && string(inner) != "null" {
-		if err := json.Unmarshal(inner, &o); err != nil {
-			return "", nil, err
-		}
-	}
-	return str(added), &o, nil
-}
-
-func str(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 func num(n *int) string {
 	if n == nil {
 		return ""
 	}
 	return strconv.Itoa(*n)
-}
-
-func artists(as []named) string {
-	names := make([]string, 0, len(as))
-	for _, a := range as {
-		names = append(names, a.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
-func albumName(a *named) string {
-	if a == nil {
-		return ""
-	}
-	return a.Name
 }
 
 // duration writes milliseconds as m:ss, rounded down.

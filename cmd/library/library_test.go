@@ -2,6 +2,7 @@ package library
 
 import (
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -88,5 +89,19 @@ func TestRunLibraryScopeHint(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "lacks the "+scope+" scope: run 'spotcli login' again") {
 			t.Errorf("%s: %v", kind, err)
 		}
+	}
+}
+
+func TestFieldsOfNull(t *testing.T) {
+	for k, raw := range map[string]string{
+		"tracks": `{"added_at":"2025-01-01T00:00:00Z","track":null}`, "albums": `{"album":null}`,
+		"shows": `null`, "episodes": `{"added_at":null,"episode":null}`, "artists": `null`,
+	} {
+		if _, _, err := kinds[k].fields([]byte(raw)); !errors.Is(err, errNull) {
+			t.Errorf("%s %s: %v, want errNull", k, raw, err)
+		}
+	}
+	if _, _, err := kinds["tracks"].fields([]byte(`{"track":"x"}`)); err == nil || errors.Is(err, errNull) {
+		t.Errorf("a string track: %v", err)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/spotcli/spotcli/internal/api"
 )
 
 // TrackColumns are the columns of a playlist's CSV and of Liked Songs': those
@@ -58,165 +60,101 @@ func (c *csvWriter) row(fields ...string) error {
 	return c.err
 }
 
-type ref struct {
-	URI  *string `json:"uri"`
-	Name string  `json:"name"`
-}
-
-type csvTrack struct {
-	Type        string  `json:"type"`
-	URI         *string `json:"uri"`
-	Name        string  `json:"name"`
-	Artists     []ref   `json:"artists"`
-	DiscNumber  *int    `json:"disc_number"`
-	TrackNumber *int    `json:"track_number"`
-	DurationMS  *int64  `json:"duration_ms"`
-	Explicit    *bool   `json:"explicit"`
-	ExternalIDs struct {
-		ISRC *string `json:"isrc"`
-	} `json:"external_ids"`
-	Album *struct {
-		URI                  *string `json:"uri"`
-		Name                 string  `json:"name"`
-		AlbumType            *string `json:"album_type"`
-		Artists              []ref   `json:"artists"`
-		ReleaseDate          *string `json:"release_date"`
-		ReleaseDatePrecision *string `json:"release_date_precision"`
-		TotalTracks          *int    `json:"total_tracks"`
-		Images               []struct {
-			URL string `json:"url"`
-		} `json:"images"`
-		Tracks *struct {
-			Total *int `json:"total"`
-		} `json:"tracks"`
-	} `json:"album"`
-	Show *struct {
-		URI  *string `json:"uri"`
-		Name string  `json:"name"`
-	} `json:"show"`
-	ReleaseDate *string `json:"release_date"`
-}
-
 // csvRow turns one item of kind ("playlist" for a playlist entry) into its CSV
 // row; ok is false for an entry whose track Spotify no longer has (null),
 // which has nothing to import and gets no row.
 func csvRow(kind string, raw json.RawMessage) (row []string, ok bool) {
-	var e struct {
-		AddedAt *string `json:"added_at"`
-		AddedBy *struct {
-			URI *string `json:"uri"`
-		} `json:"added_by"`
-		Item    json.RawMessage `json:"item"`
-		Track   json.RawMessage `json:"track"`
-		Album   json.RawMessage `json:"album"`
-		Show    json.RawMessage `json:"show"`
-		Episode json.RawMessage `json:"episode"`
-	}
-	if kind == "artists" {
-		var a struct {
-			URI    *string  `json:"uri"`
-			Name   string   `json:"name"`
-			Genres []string `json:"genres"`
-		}
-		if json.Unmarshal(raw, &a) != nil {
-			return nil, false
-		}
-		return []string{str(a.URI), a.Name, strings.Join(a.Genres, ", ")}, true
-	}
-	if json.Unmarshal(raw, &e) != nil {
-		return nil, false
-	}
-	added := str(e.AddedAt)
-	obj := e.Item
 	switch kind {
 	case "playlist":
-		if isNull(obj) {
-			obj = e.Track
+		e, err := api.Decode[api.PlaylistEntry](raw)
+		if err != nil || e == nil || e.Item == nil {
+			return nil, false
 		}
+		addedBy := ""
+		if e.AddedBy != nil {
+			addedBy = e.AddedBy.URI()
+		}
+		if ep := e.Item.Episode; ep != nil {
+			return episodeRow(ep, addedBy, e.AddedAt), true
+		}
+		return trackRow(e.Item.Track, addedBy, e.AddedAt), true
 	case "tracks":
-		obj = e.Track
+		if s, ok := savedItem[api.Track](raw); ok {
+			return trackRow(s.Item, "", s.AddedAt), true
+		}
 	case "albums":
-		obj = e.Album
+		if s, ok := savedItem[api.Album](raw); ok {
+			a := s.Item
+			uris, names := artistFields(a.Artists)
+			return []string{a.URI(), a.Name, a.AlbumType, uris, names, a.ReleaseDate, a.ReleaseDatePrecision, num(a.TotalTracks), s.AddedAt}, true
+		}
 	case "shows":
-		obj = e.Show
+		if s, ok := savedItem[api.Show](raw); ok {
+			sh := s.Item
+			return []string{sh.URI(), sh.Name, sh.Publisher, num(sh.TotalEpisodes), s.AddedAt}, true
+		}
 	case "episodes":
-		obj = e.Episode
+		if s, ok := savedItem[api.Episode](raw); ok {
+			ep := s.Item
+			showURI, showName := "", ""
+			if ep.Show != nil {
+				showURI, showName = ep.Show.URI(), ep.Show.Name
+			}
+			return []string{ep.URI(), ep.Name, showURI, showName, ep.ReleaseDate, num64(ep.DurationMS), strconv.FormatBool(ep.Explicit), s.AddedAt}, true
+		}
+	case "artists":
+		if a, err := api.Decode[api.Artist](raw); err == nil && a != nil {
+			return []string{a.URI(), a.Name, strings.Join(a.Genres, ", ")}, true
+		}
 	}
-	if isNull(obj) {
+	return nil, false
+}
+
+func savedItem[T any](raw json.RawMessage) (*api.Saved[T], bool) {
+	s, err := api.Decode[api.Saved[T]](raw)
+	if err != nil || s == nil || s.Item == nil {
 		return nil, false
 	}
-	var t csvTrack
-	if json.Unmarshal(obj, &t) != nil {
-		return nil, false
-	}
-	switch kind {
-	case "albums":
-		var a struct {
-			URI                  *string `json:"uri"`
-			Name                 string  `json:"name"`
-			AlbumType            *string `json:"album_type"`
-			Artists              []ref   `json:"artists"`
-			ReleaseDate          *string `json:"release_date"`
-			ReleaseDatePrecision *string `json:"release_date_precision"`
-			TotalTracks          *int    `json:"total_tracks"`
-		}
-		if json.Unmarshal(obj, &a) != nil {
-			return nil, false
-		}
-		uris, names := artistFields(a.Artists)
-		return []string{str(a.URI), a.Name, str(a.AlbumType), uris, names, str(a.ReleaseDate), str(a.ReleaseDatePrecision), num(a.TotalTracks), added}, true
-	case "shows":
-		var s struct {
-			URI           *string `json:"uri"`
-			Name          string  `json:"name"`
-			Publisher     string  `json:"publisher"`
-			TotalEpisodes *int    `json:"total_episodes"`
-		}
-		if json.Unmarshal(obj, &s) != nil {
-			return nil, false
-		}
-		return []string{str(s.URI), s.Name, s.Publisher, num(s.TotalEpisodes), added}, true
-	case "episodes":
-		showURI, showName := "", ""
-		if t.Show != nil {
-			showURI, showName = str(t.Show.URI), t.Show.Name
-		}
-		return []string{str(t.URI), t.Name, showURI, showName, str(t.ReleaseDate), num64(t.DurationMS), boolean(t.Explicit), added}, true
-	}
-	addedBy := ""
-	if e.AddedBy != nil {
-		addedBy = str(e.AddedBy.URI)
-	}
+	return s, true
+}
+
+// trackRow is a track's row of TrackColumns.
+func trackRow(t *api.Track, addedBy, addedAt string) []string {
 	uris, names := artistFields(t.Artists)
-	row = []string{str(t.URI), t.Name, uris, names, "", "", "", "", "", "", num(t.DiscNumber), num(t.TrackNumber), num64(t.DurationMS), boolean(t.Explicit), str(t.ExternalIDs.ISRC), addedBy, added}
-	if t.Album != nil {
-		row[4], row[5] = str(t.Album.URI), t.Album.Name
-		row[6], row[7] = artistFields(t.Album.Artists)
-		row[8] = str(t.Album.ReleaseDate)
-		if len(t.Album.Images) > 0 {
-			row[9] = t.Album.Images[0].URL
+	row := []string{t.URI(), t.Name, uris, names, "", "", "", "", "", "",
+		strconv.Itoa(t.DiscNumber), strconv.Itoa(t.TrackNumber), num64(t.DurationMS), strconv.FormatBool(t.Explicit),
+		t.ExternalIDs.ISRC, addedBy, addedAt}
+	if a := t.Album; a != nil {
+		row[4], row[5] = a.URI(), a.Name
+		row[6], row[7] = artistFields(a.Artists)
+		row[8] = a.ReleaseDate
+		if len(a.Images) > 0 && a.Images[0] != nil {
+			row[9] = a.Images[0].URL
 		}
 	}
-	return row, true
+	return row
+}
+
+// episodeRow is a playlist's podcast episode as a row of TrackColumns: what
+// a track's columns can say of it.
+func episodeRow(ep *api.Episode, addedBy, addedAt string) []string {
+	return []string{ep.URI(), ep.Name, "", "", "", "", "", "", "", "", "", "", num64(ep.DurationMS),
+		strconv.FormatBool(ep.Explicit), "", addedBy, addedAt}
 }
 
 // artistFields joins artists as Exportify does: ", " between them, and a
 // comma inside a name written "\," so that the names can be split again.
-func artistFields(as []ref) (uris, names string) {
+func artistFields(as []*api.Artist) (uris, names string) {
 	u := make([]string, 0, len(as))
 	n := make([]string, 0, len(as))
 	for _, a := range as {
-		u = append(u, str(a.URI))
+		if a == nil {
+			continue
+		}
+		u = append(u, a.URI())
 		n = append(n, strings.ReplaceAll(a.Name, ",", `\,`))
 	}
 	return strings.Join(u, ", "), strings.Join(n, ", ")
-}
-
-func str(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func num(n *int) string {
@@ -231,18 +169,6 @@ func num64(n *int64) string {
 		return ""
 	}
 	return strconv.FormatInt(*n, 10)
-}
-
-func boolean(b *bool) string {
-	if b == nil {
-		return ""
-	}
-	return strconv.FormatBool(*b)
-}
-
-func isNull(raw json.RawMessage) bool {
-	s := strings.TrimSpace(string(raw))
-	return s == "" || s == "null"
 }
 
 func columnsOf(kind string) []string {
