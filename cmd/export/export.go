@@ -97,7 +97,25 @@ or 1 when something could not be written or fetched (what could is kept).`,
 	c.Flags().BoolVar(&o.CSV, "csv", false, "also write a CSV (Exportify's columns) of every playlist and library part")
 	c.Flags().Var(&cmdutil.IntRange{Val: &o.Concurrency, Min: 1, Max: 16}, "concurrency", "requests in flight for the whole export, 1 to 16")
 	c.Flags().BoolVarP(&o.Quiet, "quiet", "q", false, "no summary line (warnings still go to stderr)")
+	_ = c.RegisterFlagCompletionFunc("only", completeSections)
 	return c
+}
+
+// completeSections offers the parts of --only not yet listed, after the
+// comma-separated ones typed so far.
+func completeSections(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	prefix, last := "", toComplete
+	if i := strings.LastIndex(toComplete, ","); i >= 0 {
+		prefix, last = toComplete[:i+1], toComplete[i+1:]
+	}
+	have := strings.Split(prefix, ",")
+	var out []cobra.Completion
+	for _, s := range engine.Sections {
+		if strings.HasPrefix(s, last) && !slices.Contains(have, s) {
+			out = append(out, prefix+s)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
 
 func runExport(ctx context.Context, o *exportOptions) error {

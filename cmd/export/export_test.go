@@ -128,3 +128,18 @@ func TestRunExport(t *testing.T) {
 		})
 	}
 }
+
+func TestCompleteSections(t *testing.T) {
+	for in, want := range map[string][]string{
+		"":                {"playlists", "tracks", "albums", "shows", "episodes", "artists"},
+		"a":               {"albums", "artists"},
+		"playlists,":      {"playlists,tracks", "playlists,albums", "playlists,shows", "playlists,episodes", "playlists,artists"},
+		"tracks,albums,s": {"tracks,albums,shows"},
+		"x":               nil,
+	} {
+		got, _ := completeSections(nil, nil, in)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", in, diff)
+		}
+	}
+}
