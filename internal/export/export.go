@@ -4,6 +4,7 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -91,7 +92,11 @@ func (e *FailedError) Error() string {
 	if len(e.Failures) > 1 {
 		more = fmt.Sprintf(" (and %d more)", len(e.Failures)-1)
 	}
-	return fmt.Sprintf("%d of the export could not be fetched: %s%s; run again to retry them", len(e.Failures), e.Failures[0], more)
+	what := "parts of the export"
+	if len(e.Failures) == 1 {
+		what = "part of the export"
+	}
+	return fmt.Sprintf("%d %s could not be fetched: %s%s; the rest is written, run again to retry", len(e.Failures), what, e.Failures[0], more)
 }
 
 // run is one export in progress.
@@ -112,6 +117,7 @@ type run struct {
 	fatal     error    // a write error: the run stops
 	written   []string // files renamed into place by this run
 	listedIDs map[string]bool
+	nulls     int // playlists listed as null
 }
 
 func (r *run) wrote(path string) {
@@ -188,6 +194,13 @@ func Run(ctx context.Context, c *api.Client, o Options) (*Summary, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	if r.nulls > 0 && r.o.Warn != nil && ctx.Err() == nil {
+		if r.nulls == 1 {
+			r.o.Warn("1 playlist that Spotify lists as null (deleted or unavailable) left out")
+		} else {
+			r.o.Warn(fmt.Sprintf("%d playlists that Spotify lists as null (deleted or unavailable) left out", r.nulls))
+		}
+	}
 
 	r.sum.Requests = counter.Load()
 	r.sum.Elapsed = time.Since(r.start)
@@ -240,6 +253,14 @@ func (r *run) prepare() error {
 
 // listed records a playlist of the account's listing.
 func (r *run) listed(raw json.RawMessage) (*PlaylistRecord, error) {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || string(t) == "null" {
+		// Spotify lists a playlist it no longer has as null: nothing to
+		// back up, and nothing to mark removed.
+		r.mu.Lock()
+		r.nulls++
+		r.mu.Unlock()
+		return nil, nil
+	}
 	var p struct {
 		ID         string `json:"id"`
 		Name       string `json:"name"`

@@ -603,3 +603,36 @@ func TestExportConcurrentRuns(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestExportNullsAndFailures: a playlist listed as null is left out with a
+// warning; one whose entries fail after the retries is reported, the rest is
+// written with the manifest, and the next run fetches only it.
+func TestExportNullsAndFailures(t *testing.T) {
+	h := newHarness(t, 4)
+	h.fake.AddPlaylists("alice", spotifytest.Playlist{Null: true})
+	broken := h.ids[2]
+	h.fake.InjectFault(spotifytest.Fault{Path: "/v1/playlists/" + broken + "/items", Status: 500})
+	var warned []string
+	s, err := h.run(Options{Warn: func(m string) { warned = append(warned, m) }})
+	var fe *FailedError
+	if !errors.As(err, &fe) || len(fe.Failures) != 1 || !strings.Contains(err.Error(), "1 part of the export could not be fetched: playlist "+broken) {
+		t.Fatalf("err = %v", err)
+	}
+	if s.Failed != 1 || s.Fetched != 3 {
+		t.Errorf("summary %+v", s)
+	}
+	if !slices.Contains(warned, "1 playlist that Spotify lists as null (deleted or unavailable) left out") {
+		t.Errorf("warnings %q", warned)
+	}
+	m := h.manifest()
+	if len(m.Playlists) != 3 {
+		t.Errorf("manifest playlists: %+v", m.Playlists)
+	}
+	h.fake.ClearFaults()
+	h.fake.ResetStats()
+	h.mustRun(Options{})
+	if diff := cmp.Diff(map[string]int{broken: (h.playlistFile(broken).Playlist.Items.Total + 49) / 50}, entryRequests(h.fake.Stats())); diff != "" {
+		t.Errorf("entry requests of the rerun (-want +got):\n%s", diff)
+	}
+	h.checkComplete(h.ids)
+}
