@@ -352,3 +352,51 @@ func TestExportDocsExamples(t *testing.T) {
 		t.Error("the example of removed playlists was not run")
 	}
 }
+
+// TestExportInterrupt: Ctrl-C stops the export with exit 130, removes its
+// temporary files and leaves a consistent backup that the next run finishes.
+func TestExportInterrupt(t *testing.T) {
+	h := newHarness(t)
+	h.withLatency(8 * time.Millisecond)
+	h.loginWith(testClientID, libraryScopes)
+	ids := h.addExportLibrary(30)
+	dir := filepath.Join(h.dir, "backup")
+	start := time.Now()
+	h.mustRun(0, "", "export", filepath.Join(h.dir, "scratch"))
+	whole := time.Since(start)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c := h.command(ctx, "export", dir)
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(whole * 2 / 3)
+	_ = c.Process.Signal(os.Interrupt)
+	err := c.Wait()
+	if ee, ok := err.(*exec.ExitError); ok {
+		if ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "spotcli: interrupted") {
+			t.Errorf("exit %d, stderr %q", ee.ExitCode(), stderr.String())
+		}
+	} else if err != nil {
+		t.Fatal(err)
+	} else {
+		t.Log("the export finished before the interrupt")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*", ".spotcli-tmp-*")); len(left) > 0 {
+		t.Errorf("temporary files left after Ctrl-C: %v", left)
+	}
+	complete := checkBackup(t, dir)
+	h.fake.ResetStats()
+	h.mustRun(0, "", "export", dir)
+	for id := range entryRequestsE2E(h.fake.Stats()) {
+		if complete[id] {
+			t.Errorf("%s was complete and was fetched again", id)
+		}
+	}
+	if got := checkBackup(t, dir); len(got) != len(ids) {
+		t.Errorf("%d of %d playlists after the rerun", len(got), len(ids))
+	}
+}
