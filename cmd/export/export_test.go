@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
-	"github.com/spotcli/spotcli/cmd/cmdutil/cmdtest"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	engine "github.com/spotcli/spotcli/internal/export"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
@@ -100,7 +100,7 @@ func TestRunExport(t *testing.T) {
 		tty, quiet bool
 	}{{"pipe", false, false}, {"quiet", false, true}, {"terminal", true, false}} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := cmdtest.New(t, cmdtest.Options{Scopes: []string{"playlist-read-private", "user-library-read", "user-follow-read"}})
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{Scopes: []string{"playlist-read-private", "user-library-read", "user-follow-read"}})
 			for i := range 3 {
 				id := fmt.Sprintf("0CmdPlaylist%010d", i)
 				e.Fake.AddPlaylists("alice", spotifytest.Playlist{ID: id, Name: "P", Public: true})

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
-	"github.com/spotcli/spotcli/cmd/cmdutil/cmdtest"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -41,8 +41,8 @@ func TestLibraryFlags(t *testing.T) {
 	}
 }
 
-func newEnv(t *testing.T, scopes ...string) *cmdtest.Env {
-	e := cmdtest.New(t, cmdtest.Options{DevMode: true, Scopes: scopes})
+func newEnv(t *testing.T, scopes ...string) *cmdutiltest.Session {
+	e := cmdutiltest.WithToken(t, cmdutiltest.Options{DevMode: true, Scopes: scopes})
 	day := func(d int) time.Time { return time.Date(2025, 6, d, 12, 0, 0, 0, time.UTC) }
 	e.Fake.Save("alice",
 		spotifytest.Saved{Track: &spotifytest.Track{ID: "0LikedOne0000000000001", Name: "One", Artists: []string{"Ann", "Bob"}, Album: "A", DurationMS: 61_000}, AddedAt: day(1)},
