@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/spotcli/spotcli/internal/api"
 )
 
@@ -147,9 +148,11 @@ func Run(ctx context.Context, c *api.Client, o Options) (*Summary, error) {
 	}
 	counter := limit(c, r.conc)
 
-	if err := r.prepare(); err != nil {
+	unlock, err := r.prepare()
+	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	me, err := c.Me(ctx)
 	if err != nil {
 		return nil, err
@@ -225,31 +228,50 @@ func (r *run) wants(section string) bool {
 	return len(r.o.Only) == 0 || slices.Contains(r.o.Only, section)
 }
 
-// prepare makes DIR's folders, checks that DIR takes files before a single
-// request is sent, reads the previous manifest and clears what a killed run
-// left.
-func (r *run) prepare() error {
+// prepare makes DIR's folders, takes DIR's lock, checks that DIR takes
+// files before a single request is sent, reads the previous manifest and
+// clears what a killed run left. unlock releases the lock.
+func (r *run) prepare() (unlock func(), err error) {
 	dir := r.o.Dir
 	for _, d := range []string{dir, filepath.Join(dir, "playlists"), filepath.Join(dir, "library")} {
 		if err := r.fsys.MkdirAll(d, 0o755); err != nil {
-			return writeError(d, err)
+			return nil, writeError(d, err)
 		}
 	}
+	// Two exports into one DIR would clear each other's temporary files.
+	// The kernel drops the lock of a killed process.
+	lock := flock.New(filepath.Join(dir, lockName))
+	ok, err := lock.TryLock()
+	if err != nil {
+		return nil, writeError(filepath.Join(dir, lockName), err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("another spotcli export is writing to %s: wait for it to finish", dir)
+	}
+	release := func() { _ = lock.Unlock() }
+	defer func() {
+		if err != nil {
+			release()
+		}
+	}()
 	old, err := readManifest(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r.old = old
 	for _, d := range []string{dir, filepath.Join(dir, "playlists"), filepath.Join(dir, "library")} {
 		removeStale(r.fsys, d)
 		probe, err := createAtomic(r.fsys, filepath.Join(d, ".probe"))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		probe.abort()
 	}
-	return nil
+	return release, nil
 }
+
+// lockName is DIR's lock file, held while an export writes there.
+const lockName = ".spotcli-export.lock"
 
 // listed records a playlist of the account's listing.
 func (r *run) listed(raw json.RawMessage) (*PlaylistRecord, error) {

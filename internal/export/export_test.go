@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/spotifytest"
@@ -635,4 +636,23 @@ func TestExportNullsAndFailures(t *testing.T) {
 		t.Errorf("entry requests of the rerun (-want +got):\n%s", diff)
 	}
 	h.checkComplete(h.ids)
+}
+
+func TestExportRefusesASecondExportIntoTheSameDir(t *testing.T) {
+	h := newHarness(t, 2)
+	h.mustRun(Options{})
+	lock := flock.New(filepath.Join(h.dir, lockName))
+	if ok, err := lock.TryLock(); !ok || err != nil {
+		t.Fatalf("lock: %v %v", ok, err)
+	}
+	before := snapshot(t, h.dir)
+	_, err := h.run(Options{})
+	if err == nil || !strings.Contains(err.Error(), "another spotcli export is writing to "+h.dir) {
+		t.Errorf("err = %v", err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, h.dir)); diff != "" {
+		t.Errorf("the backup changed (-before +after):\n%s", diff)
+	}
+	_ = lock.Unlock()
+	h.mustRun(Options{})
 }
