@@ -48,17 +48,19 @@ kinds page by offset, --concurrency pages at a time.
 
 Output formats (-o):
   table   aligned columns, the name cut to fit (default on a terminal)
-  tsv     no header, tab-separated (default when stdout is not a terminal); a
-          tab, newline, carriage return or backslash in a field is written \t,
-          \n, \r, \\. The fields, by KIND:
+  tsv     no header, tab-separated (default when stdout is not a terminal).
+          The fields, by KIND:
             tracks    added_at, track id, name, artists, album, duration, isrc
             albums    added_at, album id, name, artists, release date, tracks
             shows     added_at, show id, name, publisher, episodes
             episodes  added_at, episode id, name, show, release date, duration
             artists   artist id, name, genres
+` + cmdutil.TSVEscapes + `
   json    one JSON array of the items as Spotify returned them (saved items
           are {"added_at": ..., "track"|"album"|"show"|"episode": {...}})
   ndjson  one item per line
+  (in json and ndjson, DEL and the C1 controls inside strings are written as
+  \u escapes, which decode to the same strings)
   uri     one spotify:track:, spotify:album:, spotify:show:, spotify:episode:
           or spotify:artist: URI per line
 
