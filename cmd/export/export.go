@@ -123,7 +123,15 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	p := &progress{w: o.f.Err, live: o.f.StderrTTY != nil && o.f.StderrTTY()}
+	// The live line's own control sequences go to the terminal as they are,
+	// past the SafeWriter that escapes those in whatever else stderr says
+	// (the line itself holds only numbers); warnings, which quote Spotify,
+	// go through it.
+	raw := o.f.Err
+	if sw, ok := raw.(cmdutil.SafeWriter); ok {
+		raw = sw.W
+	}
+	p := &progress{w: o.f.Err, raw: raw, live: o.f.StderrTTY != nil && o.f.StderrTTY()}
 	defer p.clear()
 	sum, err := engine.Run(ctx, client, engine.Options{
 		Dir:         o.Dir,
@@ -202,7 +210,8 @@ func group(n int) string {
 // progress draws the live line on a terminal, at most ten times a second,
 // and keeps warnings off it.
 type progress struct {
-	w    io.Writer
+	w    io.Writer // stderr, for warnings
+	raw  io.Writer // stderr without escaping, for the line's control sequences
 	live bool
 
 	mu    sync.Mutex
@@ -218,7 +227,7 @@ func (p *progress) update(pr engine.Progress) {
 	defer p.mu.Unlock()
 	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || pr.PlaylistsDone == pr.PlaylistsTotal {
 		p.last = now
-		fmt.Fprintf(p.w, "\r\x1b[K%s", progressLine(pr))
+		fmt.Fprintf(p.raw, "\r\x1b[K%s", progressLine(pr))
 		p.drawn = true
 	}
 }
@@ -244,7 +253,7 @@ func (p *progress) warn(msg string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
+		fmt.Fprint(p.raw, "\r\x1b[K")
 		p.drawn = false
 	}
 	cmdutil.Warn(p.w, "%s", msg)
@@ -254,7 +263,7 @@ func (p *progress) clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
+		fmt.Fprint(p.raw, "\r\x1b[K")
 		p.drawn = false
 	}
 }
