@@ -45,8 +45,9 @@ func main() {
 	playlists := flag.Int("playlists", 5000, "playlists in the paging runs")
 	big := flag.Int("big", 10000, "playlists in the memory run")
 	runs := flag.Int("runs", 50, "runs for the start-up medians")
+	only := flag.String("only", "", "run one group of rows only: paging, export or startup")
 	flag.Parse()
-	if err := run(os.Stdout, *latency, *playlists, *big, *runs); err != nil {
+	if err := run(os.Stdout, *latency, *playlists, *big, *runs, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -59,7 +60,7 @@ type env struct {
 	vars []string
 }
 
-func run(out io.Writer, latency time.Duration, n, big, runs int) error {
+func run(out io.Writer, latency time.Duration, n, big, runs int, only string) error {
 	work, err := os.MkdirTemp("", "spotcli-bench-")
 	if err != nil {
 		return err
@@ -78,73 +79,19 @@ func run(out io.Writer, latency time.Duration, n, big, runs int) error {
 	fmt.Fprintln(out, "| measure | result | notes |")
 	fmt.Fprintln(out, "|---|---|---|")
 
-	// Paging at concurrency 1, 4, 8. A round trip costs the injected
-	// latency plus the fake's own work on a page (it shares the machine's
-	// cores with spotcli), so the bound uses the measured round trip.
-	pages := (n + 49) / 50
-	if err := e.start(latency, n); err != nil {
-		return err
-	}
-	rtt, err := e.roundTrip(20)
-	e.fake.Close()
-	if err != nil {
-		return err
-	}
-	row("one page round trip (50 playlists, sequential, median of 20)", fmtDur(rtt), fmt.Sprintf("injected latency %s + the fake's work", latency))
-	var base time.Duration
-	for _, c := range []int{1, 4, 8} {
-		if err := e.start(latency, n); err != nil {
+	if only == "" || only == "paging" {
+		if err := e.pagingRows(row, latency, n, big); err != nil {
 			return err
 		}
-		m, err := e.measure("playlists", "-o", "ndjson", "--concurrency", fmt.Sprint(c))
-		if err != nil {
+	}
+	if only == "" || only == "export" {
+		if err := e.exportRows(row, latency); err != nil {
 			return err
 		}
-		if m.lines != n {
-			return fmt.Errorf("concurrency %d: %d lines, want %d", c, m.lines, n)
-		}
-		st := e.fake.Stats()
-		e.fake.Close()
-		if c == 1 {
-			base = m.wall
-		}
-		bound := rtt * time.Duration(1+int(math.Ceil(float64(pages-1)/float64(c))))
-		row(fmt.Sprintf("playlists -o ndjson, %d playlists, --concurrency %d", n, c),
-			fmt.Sprintf("%s wall, %.2fx vs c=1", m.wall.Round(time.Millisecond), float64(base)/float64(m.wall)),
-			fmt.Sprintf("%d requests, peak RSS %.1f MB, bound %s (%.2fx of it)", st.APIRequests["/v1/me/playlists"], m.rssMB, bound.Round(time.Millisecond), float64(m.wall)/float64(bound)))
 	}
-
-	// The token store's cost while paging: in-process, so that the keyring
-	// is a fake backend with an injected latency per call, and without
-	// network latency, where the store's cost shows most.
-	if err := storeRows(row, 0, n); err != nil {
-		return err
+	if only != "" && only != "startup" {
+		return nil
 	}
-
-	// 20% of requests answered 429 with Retry-After: 1.
-	if err := e.start(latency, n); err != nil {
-		return err
-	}
-	e.fake.SetRateLimit(5, time.Second)
-	m, err := e.measure("playlists", "-o", "ndjson")
-	if err != nil {
-		return err
-	}
-	st := e.fake.Stats()
-	e.fake.Close()
-	row(fmt.Sprintf("same, 20%% of requests 429 (Retry-After: 1), --concurrency 8"), fmt.Sprintf("%s wall", m.wall.Round(time.Millisecond)),
-		fmt.Sprintf("%d requests, %d sent during a Retry-After window, %d lines", st.APIRequests["/v1/me/playlists"], st.DuringRetryAfter, m.lines))
-
-	// Memory on a large library (streaming).
-	if err := e.start(0, big); err != nil {
-		return err
-	}
-	m, err = e.measure("playlists", "-o", "ndjson")
-	if err != nil {
-		return err
-	}
-	e.fake.Close()
-	row(fmt.Sprintf("playlists -o ndjson, %d playlists", big), fmt.Sprintf("peak RSS %.1f MB", m.rssMB), fmt.Sprintf("%d lines, %s wall (no latency)", m.lines, m.wall.Round(time.Millisecond)))
 
 	// Start-up: token with a valid stored token (file store), --version, hello.
 	if err := e.start(0, 0); err != nil {
@@ -178,7 +125,7 @@ func run(out io.Writer, latency time.Duration, n, big, runs int) error {
 	if err != nil {
 		return err
 	}
-	st = e.fake.Stats()
+	st := e.fake.Stats()
 	apiReqs := 0
 	for _, n := range st.APIRequests {
 		apiReqs += n
@@ -302,6 +249,79 @@ func (e *env) followSession(row func(what, value, note string), latency, lag tim
 	row(what,
 		fmt.Sprintf("%.2f requests per change", float64(reqs-1)/float64(changes)),
 		fmt.Sprintf("%d requests in all (the first line's included); delay from a change to its line: median %s, max %s", reqs, fmtDur(delays[len(delays)/2]), fmtDur(delays[len(delays)-1])))
+	return nil
+}
+
+// pagingRows measure spotcli playlists.
+func (e *env) pagingRows(row func(what, value, note string), latency time.Duration, n, big int) error {
+	// Paging at concurrency 1, 4, 8. A round trip costs the injected
+	// latency plus the fake's own work on a page (it shares the machine's
+	// cores with spotcli), so the bound uses the measured round trip.
+	pages := (n + 49) / 50
+	if err := e.start(latency, n); err != nil {
+		return err
+	}
+	rtt, err := e.roundTrip(20, "/me/playlists?limit=50&offset=0")
+	e.fake.Close()
+	if err != nil {
+		return err
+	}
+	row("one page round trip (50 playlists, sequential, median of 20)", fmtDur(rtt), fmt.Sprintf("injected latency %s + the fake's work", latency))
+	var base time.Duration
+	for _, c := range []int{1, 4, 8} {
+		if err := e.start(latency, n); err != nil {
+			return err
+		}
+		m, err := e.measure("playlists", "-o", "ndjson", "--concurrency", fmt.Sprint(c))
+		if err != nil {
+			return err
+		}
+		if m.lines != n {
+			return fmt.Errorf("concurrency %d: %d lines, want %d", c, m.lines, n)
+		}
+		st := e.fake.Stats()
+		e.fake.Close()
+		if c == 1 {
+			base = m.wall
+		}
+		bound := rtt * time.Duration(1+int(math.Ceil(float64(pages-1)/float64(c))))
+		row(fmt.Sprintf("playlists -o ndjson, %d playlists, --concurrency %d", n, c),
+			fmt.Sprintf("%s wall, %.2fx vs c=1", m.wall.Round(time.Millisecond), float64(base)/float64(m.wall)),
+			fmt.Sprintf("%d requests, peak RSS %.1f MB, bound %s (%.2fx of it)", st.APIRequests["/v1/me/playlists"], m.rssMB, bound.Round(time.Millisecond), float64(m.wall)/float64(bound)))
+	}
+
+	// The token store's cost while paging: in-process, so that the keyring
+	// is a fake backend with an injected latency per call, and without
+	// network latency, where the store's cost shows most.
+	if err := storeRows(row, 0, n); err != nil {
+		return err
+	}
+
+	// 20% of requests answered 429 with Retry-After: 1.
+	if err := e.start(latency, n); err != nil {
+		return err
+	}
+	e.fake.SetRateLimit(5, time.Second)
+	m, err := e.measure("playlists", "-o", "ndjson")
+	if err != nil {
+		return err
+	}
+	st := e.fake.Stats()
+	e.fake.Close()
+	row(fmt.Sprintf("same, 20%% of requests 429 (Retry-After: 1), --concurrency 8"), fmt.Sprintf("%s wall", m.wall.Round(time.Millisecond)),
+		fmt.Sprintf("%d requests, %d sent during a Retry-After window, %d lines", st.APIRequests["/v1/me/playlists"], st.DuringRetryAfter, m.lines))
+
+	// Memory on a large library (streaming).
+	if err := e.start(0, big); err != nil {
+		return err
+	}
+	m, err = e.measure("playlists", "-o", "ndjson")
+	if err != nil {
+		return err
+	}
+	e.fake.Close()
+	row(fmt.Sprintf("playlists -o ndjson, %d playlists", big), fmt.Sprintf("peak RSS %.1f MB", m.rssMB), fmt.Sprintf("%d lines, %s wall (no latency)", m.lines, m.wall.Round(time.Millisecond)))
+
 	return nil
 }
 
@@ -501,7 +521,7 @@ func (e *env) start(latency time.Duration, n int) error {
 	if n > 0 {
 		e.fake.GeneratePlaylists("bench", n)
 	}
-	scopes := []string{"user-read-private", "playlist-read-private", "playlist-read-collaborative", "user-read-playback-state", "user-read-currently-playing"}
+	scopes := []string{"user-read-private", "playlist-read-private", "playlist-read-collaborative", "user-read-playback-state", "user-read-currently-playing", "user-library-read", "user-follow-read"}
 	now := time.Now()
 	access, refresh := e.fake.IssueTokens(clientID, "bench", scopes, spotifytest.FlowPKCE, now)
 	cfg := filepath.Join(e.dir, "config")
@@ -535,10 +555,12 @@ type measurement struct {
 	wall  time.Duration
 	rssMB float64
 	lines int
+	cpu   time.Duration // spotcli's user and system time
 }
 
-// roundTrip is the median time of one page request, sent n times in a row.
-func (e *env) roundTrip(n int) (time.Duration, error) {
+// roundTrip is the median time of one request for path (a page), sent n
+// times in a row.
+func (e *env) roundTrip(n int, path string) (time.Duration, error) {
 	var token string
 	for _, v := range e.vars {
 		if k, val, _ := strings.Cut(v, "="); k == "SPOTCLI_ACCESS_TOKEN_FOR_BENCH" {
@@ -547,7 +569,7 @@ func (e *env) roundTrip(n int) (time.Duration, error) {
 	}
 	times := make([]time.Duration, 0, n)
 	for range n {
-		req, err := http.NewRequest(http.MethodGet, e.fake.APIURL()+"/me/playlists?limit=50&offset=0", nil)
+		req, err := http.NewRequest(http.MethodGet, e.fake.APIURL()+path, nil)
 		if err != nil {
 			return 0, err
 		}
@@ -568,7 +590,11 @@ func (e *env) roundTrip(n int) (time.Duration, error) {
 	return times[len(times)/2], nil
 }
 
-// measure runs spotcli once and reads its peak RSS from getrusage.
+// measure runs spotcli once and reads its peak RSS: VmHWM of
+// /proc/PID/status, polled until it exits. getrusage's ru_maxrss is no good
+// here: Linux carries the forking process's high-water mark into the child
+// at exec, so it reports the bench's own memory (the fake's library) when
+// that is larger than spotcli's.
 func (e *env) measure(args ...string) (measurement, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -578,11 +604,35 @@ func (e *env) measure(args ...string) (measurement, error) {
 	var stderr bytes.Buffer
 	c.Stdout, c.Stderr = counter, &stderr
 	start := time.Now()
-	if err := c.Run(); err != nil {
+	if err := c.Start(); err != nil {
+		return measurement{}, err
+	}
+	hwm := make(chan int64, 1)
+	done := make(chan struct{})
+	go func() {
+		var peak int64
+		status := fmt.Sprintf("/proc/%d/status", c.Process.Pid)
+		for {
+			if kb := vmHWM(status); kb > peak {
+				peak = kb
+			}
+			select {
+			case <-done:
+				hwm <- peak
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	err := c.Wait()
+	close(done)
+	peak := <-hwm
+	if err != nil {
 		return measurement{}, fmt.Errorf("spotcli %s: %v: %s", strings.Join(args, " "), err, stderr.String())
 	}
-	m := measurement{wall: time.Since(start), lines: counter.n}
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
+	m := measurement{wall: time.Since(start), lines: counter.n, rssMB: float64(peak) / 1024}
+	m.cpu = c.ProcessState.UserTime() + c.ProcessState.SystemTime()
+	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok && peak == 0 {
 		m.rssMB = float64(ru.Maxrss) / 1024 // kilobytes on Linux
 	}
 	return m, nil
@@ -623,4 +673,21 @@ func cpuModel() string {
 		}
 	}
 	return "unknown CPU"
+}
+
+// vmHWM reads the peak resident set size, in kilobytes, from a
+// /proc/PID/status file; 0 when it cannot.
+func vmHWM(status string) int64 {
+	b, err := os.ReadFile(status)
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+			return kb
+		}
+	}
+	return 0
 }

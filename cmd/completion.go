@@ -14,6 +14,7 @@ var formatDescriptions = map[string]string{
 	cmdutil.FormatTSV:    "tab-separated, no header",
 	cmdutil.FormatJSON:   "one JSON array",
 	cmdutil.FormatNDJSON: "one JSON object per line",
+	cmdutil.FormatURI:    "one Spotify URI per line",
 }
 
 // registerCompletions adds dynamic shell completion to the tree: --profile

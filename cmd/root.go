@@ -19,6 +19,8 @@ import (
 	authcmd "github.com/spotcli/spotcli/cmd/auth"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	configcmd "github.com/spotcli/spotcli/cmd/config"
+	exportcmd "github.com/spotcli/spotcli/cmd/export"
+	"github.com/spotcli/spotcli/cmd/library"
 	"github.com/spotcli/spotcli/cmd/player"
 	"github.com/spotcli/spotcli/cmd/playlists"
 )
@@ -106,6 +108,8 @@ made for pipes: data on stdout, everything else on stderr.
 		authcmd.NewStatusCmd(f, nil),
 		authcmd.NewWhoamiCmd(f, nil),
 		playlists.NewPlaylistsCmd(f, nil),
+		library.NewLibraryCmd(f, nil),
+		exportcmd.NewExportCmd(f, nil),
 		apicmd.NewAPICmd(f, nil),
 		configcmd.NewConfigCmd(f),
 		player.NewNowCmd(f, nil),

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/config"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -56,8 +57,7 @@ func TestLoginThroughBrowser(t *testing.T) {
 			if rec.RefreshToken == "" || rec.AccessToken == "" || rec.LoggedInAt.IsZero() || !rec.ExpiresAt.After(time.Now().Add(50*time.Minute)) {
 				t.Errorf("stored record lacks tokens or times: %+v", rec)
 			}
-			if strings.Join(rec.Scopes, " ") != "playlist-read-collaborative playlist-read-private user-read-email user-read-private" &&
-				len(rec.Scopes) != 4 {
+			if got := strings.Join(rec.Scopes, " "); got != config.DefaultScopes {
 				t.Errorf("scopes = %v", rec.Scopes)
 			}
 			v := h.browserVisit()

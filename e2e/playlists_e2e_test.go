@@ -98,7 +98,8 @@ type outputCase struct {
 }
 
 // outputCases are the formats every listing command is checked in; their
-// golden files are PREFIX_table, PREFIX_tsv, PREFIX_json and PREFIX_ndjson.
+// golden files are PREFIX_table, PREFIX_tsv, PREFIX_json, PREFIX_ndjson and
+// PREFIX_uri.
 // Development mode changes Spotify's objects, not the tsv.
 func outputCases(prefix string) []outputCase {
 	return []outputCase{
@@ -108,6 +109,7 @@ func outputCases(prefix string) []outputCase {
 		{"json", []string{"-o", "json"}, prefix + "_json", false},
 		{"--json", []string{"--json"}, prefix + "_json", false},
 		{"ndjson", []string{"--output", "ndjson"}, prefix + "_ndjson", false},
+		{"uri", []string{"-o", "uri"}, prefix + "_uri", false},
 		{"tsv in development mode", []string{"-o", "tsv"}, prefix + "_tsv", true},
 	}
 }

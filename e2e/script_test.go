@@ -112,6 +112,22 @@ func scriptFake(ts *testscript.TestScript, neg bool, args []string) {
 		n, err := strconv.Atoi(args[2])
 		ts.Check(err)
 		fake.GeneratePlaylistItems(args[1], n)
+	case "playlist":
+		need(3)
+		fake.AddPlaylists("alice", spotifytest.Playlist{ID: args[1], Name: args[2], Public: true})
+	case "unfollow":
+		need(2)
+		fake.RemovePlaylist("alice", args[1])
+	case "liked":
+		need(2)
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		fake.GenerateLikedSongs("alice", n)
+	case "artists":
+		need(2)
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		fake.GenerateFollowedArtists("alice", n)
 	case "user":
 		need(3)
 		fake.AddUser(spotifytest.User{ID: args[1], DisplayName: args[2]})

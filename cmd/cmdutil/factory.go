@@ -40,6 +40,9 @@ type Factory struct {
 	// prompts need too.
 	StdinTTY  func() bool
 	TermWidth func() int
+	// StderrTTY reports whether stderr is a terminal, where a live progress
+	// line may be drawn; nil means it is not.
+	StderrTTY func() bool
 	// Keyring is the OS keyring (or a mock in unit tests).
 	Keyring config.KeyringBackend
 	// OpenBrowser opens a URL for the user; nil uses $BROWSER or the OS default.
@@ -85,6 +88,7 @@ func NewFactory(build BuildInfo) *Factory {
 		Now:       time.Now,
 		StdoutTTY: func() bool { return term.IsTerminal(int(os.Stdout.Fd())) },
 		StdinTTY:  func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
+		StderrTTY: func() bool { return term.IsTerminal(int(os.Stderr.Fd())) },
 		TermWidth: func() int {
 			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 				return w

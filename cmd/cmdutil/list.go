@@ -1,8 +1,11 @@
 package cmdutil
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/internal/api"
@@ -19,7 +22,7 @@ type ListOptions struct {
 // AddFlags defines -o, --json, --limit and --concurrency; noun names the items.
 func (l *ListOptions) AddFlags(c *cobra.Command, noun string) {
 	l.Concurrency = 8
-	c.Flags().VarP(&EnumValue{Val: &l.Output, Allowed: Formats}, "output", "o", "output format: table, tsv, json or ndjson (default table on a terminal, else tsv)")
+	c.Flags().VarP(&EnumValue{Val: &l.Output, Allowed: Formats}, "output", "o", "output format: table, tsv, json, ndjson or uri (default table on a terminal, else tsv)")
 	c.Flags().BoolVar(&l.JSON, "json", false, "short for -o json")
 	c.Flags().Var(&IntRange{Val: &l.Limit, Min: 1}, "limit", "stop after this many "+noun+" (a whole number of 1 or more)")
 	c.Flags().Var(&IntRange{Val: &l.Concurrency, Min: 1, Max: 16}, "concurrency", "pages fetched at once, 1 to 16")
@@ -49,6 +52,45 @@ type Listing struct {
 	// LeftOut says on stderr how many items Rows left out, once the
 	// listing is written; nil says nothing.
 	LeftOut func(n int) string
+	// URI gives an item's Spotify URI for -o uri; "" writes no line (an
+	// entry whose track Spotify no longer has). Nil reads the item's own
+	// "uri".
+	URI func(raw json.RawMessage) (string, error)
+	// Cursor, when set, says the collection pages by cursor, its page
+	// under that member of the answer: pages then come one at a time.
+	Cursor string
+}
+
+// OwnURI reads the "uri" of an object: a playlist's, an artist's.
+func OwnURI(raw json.RawMessage) (string, error) {
+	var v struct {
+		URI *string `json:"uri"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", fmt.Errorf("unexpected object from Spotify: %v", err)
+	}
+	if v.URI == nil {
+		return "", nil
+	}
+	return *v.URI, nil
+}
+
+// WrappedURI reads the "uri" of the object under the first of keys that is
+// not null: {"added_at": ..., "track": {...}} for a saved track, "item" then
+// "track" for a playlist entry.
+func WrappedURI(keys ...string) func(json.RawMessage) (string, error) {
+	return func(raw json.RawMessage) (string, error) {
+		var v map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return "", fmt.Errorf("unexpected item from Spotify: %v", err)
+		}
+		for _, k := range keys {
+			if inner := bytes.TrimSpace(v[k]); len(inner) > 0 && string(inner) != "null" {
+				return OwnURI(inner)
+			}
+		}
+		return "", nil
+	}
 }
 
 // List pages through path and writes every item in the chosen format: json
@@ -76,6 +118,22 @@ func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, 
 				}
 				continue
 			}
+			if format == FormatURI {
+				uri := OwnURI
+				if li.URI != nil {
+					uri = li.URI
+				}
+				u, err := uri(raw)
+				if err != nil {
+					return err
+				}
+				if u != "" {
+					if _, err := io.WriteString(f.Out, CleanCell(u)+"\n"); err != nil {
+						return err
+					}
+				}
+				continue
+			}
 			tsv, row, err := li.Rows(n, raw)
 			if err != nil {
 				return err
@@ -94,10 +152,16 @@ func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, 
 		}
 		return nil
 	}
-	if err := client.Paginate(ctx, path, api.PageOptions{PageSize: 50, Limit: l.Limit, Concurrency: l.Concurrency}, emit); err != nil {
+	po := api.PageOptions{PageSize: 50, Limit: l.Limit, Concurrency: l.Concurrency}
+	var err error
+	if li.Cursor != "" {
+		err = client.PaginateCursor(ctx, path, li.Cursor, po, emit)
+	} else {
+		err = client.Paginate(ctx, path, po, emit)
+	}
+	if err != nil {
 		return err
 	}
-	var err error
 	switch format {
 	case FormatTable:
 		err = tbl.render(f.Out, f.TermWidth())

@@ -19,10 +19,11 @@ const (
 	FormatTSV    = "tsv"
 	FormatJSON   = "json"
 	FormatNDJSON = "ndjson"
+	FormatURI    = "uri"
 )
 
 // Formats are the values of -o.
-var Formats = []string{FormatTable, FormatTSV, FormatJSON, FormatNDJSON}
+var Formats = []string{FormatTable, FormatTSV, FormatJSON, FormatNDJSON, FormatURI}
 
 // EnumValue is a flag that accepts one of a fixed set of words.
 type EnumValue struct {

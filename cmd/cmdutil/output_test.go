@@ -15,7 +15,7 @@ func TestEnumValue(t *testing.T) {
 	if err := e.Set("ndjson"); err != nil || v != "ndjson" || e.String() != "ndjson" || e.Type() != "string" {
 		t.Errorf("Set(ndjson): %v, %q", err, v)
 	}
-	if err := e.Set("xml"); err == nil || err.Error() != "must be one of table, tsv, json, ndjson" || v != "ndjson" {
+	if err := e.Set("xml"); err == nil || err.Error() != "must be one of table, tsv, json, ndjson, uri" || v != "ndjson" {
 		t.Errorf("Set(xml): %v, %q", err, v)
 	}
 }

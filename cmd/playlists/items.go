@@ -42,6 +42,8 @@ Output formats (-o):
   ndjson  one playlist item object per line
   (in json and ndjson, DEL and the C1 controls inside strings are written as
   \u escapes, which decode to the same strings)
+  uri     one URI per line (spotify:track:, spotify:episode:, or spotify:local:
+          for a local file); an item Spotify no longer has writes no line
 
 The position counts from 1 in the playlist's order (Spotify's offsets count
 from 0). The artists are joined with ", "; for a podcast episode the field
@@ -175,6 +177,7 @@ func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
 	err = o.List(ctx, o.f, client, path, cmdutil.Listing{
 		Header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"},
 		Fit:    1,
+		URI:    cmdutil.WrappedURI("item", "track"),
 		Rows: func(n int, raw json.RawMessage) ([]string, []string, error) {
 			r, err := decodeEntry(raw)
 			if err != nil {

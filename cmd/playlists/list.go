@@ -34,15 +34,17 @@ Output formats (-o):
   ndjson  one playlist object per line
   (in json and ndjson, DEL and the C1 controls inside strings are written as
   \u escapes, which decode to the same strings)
+  uri     one spotify:playlist: URI per line
 
 Spotify lists a playlist it no longer has (deleted or unavailable) as null:
 table and tsv leave it out and say on stderr how many they left out; json and
 ndjson keep the null as Spotify sent it. A field Spotify does not send stays
 empty, never guessed: the track count when it gives none, the visibility when
-"public" is null.`,
+"public" is null; -o uri writes no line for it.`,
 		Example: `  spotcli playlists
   spotcli playlists | cut -f1,2
-  spotcli playlists -o ndjson | jq -r .name`,
+  spotcli playlists -o ndjson | jq -r .name
+  spotcli playlists -o uri --limit 5`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.ResolveJSON(cmd); err != nil {

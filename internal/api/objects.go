@@ -144,17 +144,20 @@ func (a *Artist) URI() string { return a.URIValue }
 // Album is an album, full or simplified. A full album embeds the first page
 // of its tracks.
 type Album struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	AlbumType   string       `json:"album_type"`
-	Artists     []*Artist    `json:"artists"`
-	ReleaseDate string       `json:"release_date"`
-	TotalTracks *int         `json:"total_tracks"`
-	Label       string       `json:"label"`
-	Images      []*Image     `json:"images"`
-	URIValue    string       `json:"uri"`
-	Tracks      *Page[Track] `json:"tracks"`
-	ExternalIDs ExternalIDs  `json:"external_ids"`
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	AlbumType   string    `json:"album_type"`
+	Artists     []*Artist `json:"artists"`
+	ReleaseDate string    `json:"release_date"`
+	// ReleaseDatePrecision is "year", "month" or "day": how much of
+	// ReleaseDate is known.
+	ReleaseDatePrecision string       `json:"release_date_precision"`
+	TotalTracks          *int         `json:"total_tracks"`
+	Label                string       `json:"label"`
+	Images               []*Image     `json:"images"`
+	URIValue             string       `json:"uri"`
+	Tracks               *Page[Track] `json:"tracks"`
+	ExternalIDs          ExternalIDs  `json:"external_ids"`
 }
 
 // URI is the album's spotify:album: URI.

@@ -35,7 +35,7 @@ const (
 )
 
 // DefaultScopes are asked for at login unless scopes says otherwise.
-const DefaultScopes = "user-read-private user-read-email playlist-read-private playlist-read-collaborative"
+const DefaultScopes = "user-read-private user-read-email playlist-read-private playlist-read-collaborative user-library-read user-follow-read"
 
 // Default is one documented setting.
 type Default struct {

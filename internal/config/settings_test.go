@@ -159,7 +159,7 @@ func TestLoadDefaults(t *testing.T) {
 			ClientID:     defaultValue(t, config.KeyClientID),
 			ClientSecret: defaultValue(t, config.KeyClientSecret),
 			RedirectURI:  "http://127.0.0.1:8888/callback",
-			Scopes:       []string{"user-read-private", "user-read-email", "playlist-read-private", "playlist-read-collaborative"},
+			Scopes:       []string{"user-read-private", "user-read-email", "playlist-read-private", "playlist-read-collaborative", "user-library-read", "user-follow-read"},
 			AccountsURL:  "https://accounts.spotify.com",
 			APIURL:       "https://api.spotify.com/v1",
 			TokenStore:   "auto",

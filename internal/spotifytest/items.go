@@ -224,35 +224,58 @@ func (s *Server) handlePlaylist(w http.ResponseWriter, r *http.Request, c *calle
 // playlistItemJSON is Spotify's playlist track object, with what it plays
 // under key: "item" since 2026, "track" before; under both when both is set
 // (Server.SetTransitionShapes).
-func playlistItemJSON(it PlaylistItem, key, base string, both bool) map[string]any {
+func playlistItemJSON(it PlaylistItem, key, base string, both bool) entryJSON {
 	var played any
 	local := false
 	if it.Track != nil {
 		played = trackJSON(*it.Track, base)
 		local = it.Track.Local
 	}
-	var added any
-	if !it.AddedAt.IsZero() {
-		added = it.AddedAt.UTC().Format(time.RFC3339)
-	}
-	m := map[string]any{
-		"added_at": added,
-		"added_by": map[string]any{
-			"external_urls": externalURLs{"https://open.spotify.com/user/" + it.AddedBy},
-			"href":          base + "/users/" + it.AddedBy,
-			"id":            it.AddedBy,
-			"type":          "user",
-			"uri":           "spotify:user:" + it.AddedBy,
+	e := entryJSON{
+		AddedBy: addedByJSON{
+			ExternalURLs: externalURLs{"https://open.spotify.com/user/" + it.AddedBy},
+			Href:         base + "/users/" + it.AddedBy,
+			ID:           it.AddedBy,
+			Type:         "user",
+			URI:          "spotify:user:" + it.AddedBy,
 		},
-		"is_local":        local,
-		"primary_color":   nil,
-		"video_thumbnail": map[string]any{"url": nil},
-		key:               played,
+		IsLocal: local,
 	}
-	if both {
-		m["item"], m["track"] = played, played
+	if !it.AddedAt.IsZero() {
+		added := it.AddedAt.UTC().Format(time.RFC3339)
+		e.AddedAt = &added
 	}
-	return m
+	if both || key == "item" {
+		e.Item = &played
+	}
+	if both || key == "track" {
+		e.Track = &played
+	}
+	return e
+}
+
+// entryJSON is the playlist track object as a struct (encoding maps cost
+// most of a page's time); its fields are in the alphabetical order a map's
+// keys are encoded in. Item and Track are left out when nil, sent as null
+// when they point to nil.
+type entryJSON struct {
+	AddedAt        *string     `json:"added_at"`
+	AddedBy        addedByJSON `json:"added_by"`
+	IsLocal        bool        `json:"is_local"`
+	Item           *any        `json:"item,omitempty"`
+	PrimaryColor   *string     `json:"primary_color"`
+	Track          *any        `json:"track,omitempty"`
+	VideoThumbnail struct {
+		URL *string `json:"url"`
+	} `json:"video_thumbnail"`
+}
+
+type addedByJSON struct {
+	ExternalURLs externalURLs `json:"external_urls"`
+	Href         string       `json:"href"`
+	ID           string       `json:"id"`
+	Type         string       `json:"type"`
+	URI          string       `json:"uri"`
 }
 
 // jsonBody decodes a request's JSON body into v, answering 400 as Spotify

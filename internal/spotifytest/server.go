@@ -31,6 +31,9 @@ type Config struct {
 	// before the client could have read the 429. 0 means
 	// DefaultInFlightGrace.
 	InFlightGrace time.Duration
+	// RateWindow, when Requests > 0, limits each app to that many API
+	// requests in any rolling Per (library.go; SetRateWindow).
+	RateWindow RateWindow
 }
 
 // Stats counts what clients did, so tests can assert on client behaviour
@@ -49,6 +52,9 @@ type Stats struct {
 	// (Config.InFlightGrace).
 	DuringRetryAfter  int
 	AuthorizeRequests int // GET /authorize, whatever the outcome
+	// RateLimited counts API requests answered 429 by SetRateLimit or the
+	// rolling window (RateWindow), not by injected faults.
+	RateLimited int
 }
 
 // Server is a running fake. All methods are safe for concurrent use.
@@ -92,7 +98,10 @@ type Server struct {
 	retryFrom  time.Time           // when the latest window opened
 	limited    map[string]struct{} // URLs answered 429 in the open window
 	stats      Stats
-	verifiers  []string // PKCE verifiers received, for Secrets
+	verifiers  []string               // PKCE verifiers received, for Secrets
+	lib        map[string]*library    // saved items and followed artists, by user (library.go)
+	window     RateWindow             // the rolling rate-limit window (library.go)
+	windowLog  map[string][]time.Time // answered requests in the window, by app
 }
 
 // Secrets lists every secret the fake has issued or received: access and
@@ -141,6 +150,10 @@ func New(cfg Config) *Server {
 	}
 	if s.ttl <= 0 {
 		s.ttl = time.Hour
+	}
+	s.window = cfg.RateWindow
+	if s.window.Per <= 0 {
+		s.window.Per = 30 * time.Second
 	}
 	s.grace = cfg.InFlightGrace
 	if s.grace <= 0 {
@@ -303,9 +316,15 @@ func (s *Server) admit(r *http.Request, isAPI bool) (limited bool, retryAfter in
 		if s.rateEvery > 0 {
 			s.rateCount++
 			if s.rateCount%s.rateEvery == 0 {
+				s.stats.RateLimited++
 				return true, s.rateRetryAfter
 			}
 		}
+		limited, retryAfter = s.windowLocked(r, time.Now())
+		if limited {
+			s.stats.RateLimited++
+		}
+		return limited, retryAfter
 	}
 	return false, 0
 }

@@ -113,7 +113,11 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 			handler, method = s.handleCreatePlaylist, http.MethodPost
 		}
 	default:
-		// Playlist items, the catalog and search (items.go, catalog.go).
+		// The library (library.go), the player, playlist items, the catalog
+		// and search (items.go, catalog.go).
+		if handler = s.libraryRoute(r.URL.Path); handler != nil {
+			break
+		}
 		if handler, method = s.playerOrContentRoute(r.URL.Path, r.Method); handler == nil {
 			writeAPIError(w, http.StatusNotFound, msgNotFound)
 			return
