@@ -366,12 +366,13 @@ type Duplicate struct {
 // PlanDedupe works out how to keep only the first occurrence of each URI of
 // a playlist with Spotify's writes, which remove every occurrence of a URI:
 // in steps of at most PlaylistBatch URIs, remove them all and put the first
-// occurrence back where it was. Entries without a URI ("") are left alone.
+// occurrence back where it was. Entries without a URI ("") and local files
+// (which the Web API cannot add back) are left alone.
 func PlanDedupe(list []string) (dups []Duplicate, steps []DedupeStep) {
 	count := map[string]int{}
 	var repeated []string
 	for i, u := range list {
-		if u == "" {
+		if u == "" || strings.HasPrefix(u, "spotify:local:") {
 			continue
 		}
 		count[u]++

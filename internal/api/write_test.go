@@ -280,7 +280,7 @@ func TestLibraryWrites(t *testing.T) {
 }
 
 func TestPlanDedupe(t *testing.T) {
-	dups, steps := PlanDedupe([]string{"a", "b", "a", "", "c", "b", "", "a", "d"})
+	dups, steps := PlanDedupe([]string{"a", "b", "a", "", "c", "b", "", "a", "d", "spotify:local:x", "spotify:local:x"})
 	wantDups := []Duplicate{{2, "a"}, {5, "b"}, {7, "a"}}
 	if diff := cmp.Diff(wantDups, dups); diff != "" {
 		t.Errorf("duplicates (-want +got):\n%s", diff)

@@ -412,7 +412,7 @@ func (s *Server) contentRoute(path, method string) (func(http.ResponseWriter, *h
 	if h, m := s.editRoute(path, method); h != nil {
 		return h, m
 	}
-	if h, m := s.libraryRoute(path, method); h != nil {
+	if h, m := s.savedLibraryRoute(path, method); h != nil {
 		return h, m
 	}
 	parts := strings.Split(strings.TrimPrefix(path, "/v1/"), "/")

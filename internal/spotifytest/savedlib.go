@@ -29,9 +29,9 @@ var libraryKinds = map[string]struct{ modify, read string }{
 	"playlist":  {"playlist-modify-public", "playlist-read-private"},
 }
 
-// libraryRoute routes PUT and DELETE /v1/me/library and
+// savedLibraryRoute routes PUT and DELETE /v1/me/library and
 // GET /v1/me/library/contains.
-func (s *Server) libraryRoute(path, method string) (func(http.ResponseWriter, *http.Request, *caller), string) {
+func (s *Server) savedLibraryRoute(path, method string) (func(http.ResponseWriter, *http.Request, *caller), string) {
 	switch {
 	case path == "/v1/me/library" && (method == http.MethodPut || method == http.MethodDelete):
 		return s.handleLibraryWrite, method

@@ -1,0 +1,64 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spotcli/spotcli/internal/api"
+)
+
+// ItemsHelp is the paragraph of every command that takes ITEMs.
+const ItemsHelp = `An ITEM is a Spotify URI (spotify:track:ID, spotify:episode:ID), an
+open.spotify.com link as the Share menu copies it (?si=, /intl-xx/ and
+/embed/ are fine) or a bare ID, which is a track's. With no ITEM, or with -,
+the items are read from stdin, one a line; blank lines and lines starting
+with # are skipped. Every bad line is reported with its number, and then
+nothing is sent.`
+
+// ReadItems reads a command's ITEMs: the arguments, or stdin (one a line)
+// when there are none or the only one is "-". Bad arguments are a usage
+// error; bad lines of stdin an error naming each line. Nothing is sent
+// before every item has been read.
+func ReadItems(f *Factory, args []string, p api.RefParser) ([]api.RefLine, error) {
+	if len(args) == 0 || len(args) == 1 && args[0] == "-" {
+		return p.ReadLines(f.In)
+	}
+	refs, err := p.ParseArgs(args)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return refs, nil
+}
+
+// Where names the input of an item in messages: "line 7" of stdin, or
+// "argument 2".
+func Where(refs []api.RefLine, i int) string {
+	if i >= len(refs) {
+		return "the end of the input"
+	}
+	if refs[i].Line > 0 {
+		return fmt.Sprintf("line %d", refs[i].Line)
+	}
+	return fmt.Sprintf("argument %d (%s)", i+1, refs[i].URI())
+}
+
+// ScopeHint replaces the generic hint of a 403 for a missing scope with the
+// scope the endpoint needs and the login command that adds it to the
+// current ones.
+func ScopeHint(ctx context.Context, cr *Credentials, err error, method, path string) error {
+	var ae *api.Error
+	if !api.IsScopeError(err) || !errors.As(err, &ae) {
+		return err
+	}
+	var have []string
+	if cr != nil {
+		if rec, rerr := cr.Token(ctx); rerr == nil {
+			have = rec.Scopes
+		}
+	}
+	if h := api.ScopeHint(method, path, have); h != "" {
+		ae.Hint = h
+	}
+	return err
+}

@@ -1,0 +1,127 @@
+package playlists
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/api"
+)
+
+// PlaylistHelp is the paragraph of every command that takes a PLAYLIST.
+const PlaylistHelp = `PLAYLIST is a playlist ID, a spotify:playlist:ID URI, an
+https://open.spotify.com/playlist/ID link, or the exact name of one of your
+own playlists (a name two of them share is refused, with their IDs).`
+
+// target is a playlist a command changes.
+type target struct {
+	ID    string
+	Name  string // "" when given by ID
+	Owner string // owner's ID; "" when given by ID
+	// Length is its number of entries, when the listing told it.
+	Length *int
+}
+
+// label names the playlist in messages.
+func (t *target) label() string {
+	if t.Name != "" {
+		return fmt.Sprintf("%q (%s)", t.Name, t.ID)
+	}
+	return t.ID
+}
+
+// resolvePlaylist finds the playlist an argument means: an ID, URI or URL
+// as it is (without a request), otherwise the user's own playlist of exactly
+// that name. An ambiguous name is a usage error listing the candidates.
+func resolvePlaylist(ctx context.Context, client *api.Client, arg string) (*target, error) {
+	if id, err := parsePlaylistID(arg); err == nil {
+		return &target{ID: id}, nil
+	}
+	name := strings.TrimSpace(arg)
+	if name == "" || strings.HasPrefix(name, "spotify:") || strings.Contains(name, "open.spotify.com/") {
+		_, err := parsePlaylistID(arg)
+		return nil, err
+	}
+	me, err := client.Me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var own, others []*target
+	err = client.Paginate(ctx, "me/playlists", api.PageOptions{PageSize: 50, Concurrency: 4}, func(items []json.RawMessage) error {
+		for _, raw := range items {
+			var p playlist
+			if json.Unmarshal(raw, &p) != nil || p.Name != arg && p.Name != name {
+				continue // a null entry, or another name
+			}
+			t := &target{ID: p.ID, Name: p.Name, Owner: p.Owner.ID}
+			if n, ok := p.total(); ok {
+				t.Length = &n
+			}
+			if p.Owner.ID == me.ID {
+				own = append(own, t)
+			} else {
+				others = append(others, t)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look for the playlist named %q: %w", name, err)
+	}
+	switch {
+	case len(own) == 1:
+		return own[0], nil
+	case len(own) > 1:
+		var b strings.Builder
+		for _, t := range own {
+			fmt.Fprintf(&b, "\n  %s  %s", t.ID, t.Name)
+		}
+		return nil, cmdutil.UsageErrorf("%d of your playlists are named %q: give the ID of the one you mean:%s", len(own), name, b.String())
+	case len(others) > 0:
+		return nil, fmt.Errorf("no playlist of yours is named %q: the one in your library (%s) is %s's, and Spotify lets only its owner and collaborators change it; give its ID if you collaborate on it", name, others[0].ID, others[0].Owner)
+	}
+	return nil, &notFoundError{name: name}
+}
+
+// notFoundError is a name no playlist of the user has.
+type notFoundError struct{ name string }
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("you have no playlist named %q (spotcli playlists lists them; spotcli playlists create makes one)", e.name)
+}
+
+// total is the playlist's entry count, under "items" or "tracks".
+func (p *playlist) total() (int, bool) {
+	switch {
+	case p.Items != nil:
+		return p.Items.Total, true
+	case p.Tracks != nil:
+		return p.Tracks.Total, true
+	}
+	return 0, false
+}
+
+// explainWrite turns Spotify's refusals of a playlist write into what to do:
+// someone else's playlist, a missing scope.
+func explainWrite(ctx context.Context, cr *cmdutil.Credentials, err error, method string, t *target) error {
+	var ae *api.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	switch {
+	case ae.Status == 403 && api.IsScopeError(err):
+		return cmdutil.ScopeHint(ctx, cr, err, method, "playlists/"+t.ID+"/items")
+	case ae.Status == 403:
+		owner := "someone else"
+		if t.Owner != "" {
+			owner = t.Owner
+		}
+		ae.Hint = fmt.Sprintf("hint: playlist %s belongs to %s: Spotify lets only its owner and its collaborators change it", t.ID, owner)
+	case ae.Status == 404:
+		ae.Hint = fmt.Sprintf("hint: Spotify knows no playlist %s that you can see", t.ID)
+	}
+	return err
+}
