@@ -77,6 +77,8 @@ func runWrite(ctx context.Context, o *writeOptions) error {
 	err = write(ctx, uris, nil)
 	var be *api.BatchError
 	switch {
+	case errors.As(err, &be) && be.Done == 0:
+		return cmdutil.ScopeHint(ctx, cr, be.Err, o.method, "me/library")
 	case errors.As(err, &be):
 		return fmt.Errorf("%s %d of %d items; the next is %s; run the same command again to finish (it is safe to repeat): %w",
 			verb, be.Done, be.Total, cmdutil.Where(refs, be.Done), cmdutil.ScopeHint(ctx, cr, be.Err, o.method, "me/library"))

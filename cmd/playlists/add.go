@@ -151,7 +151,11 @@ func addRefs(ctx context.Context, client *api.Client, cr *cmdutil.Credentials, t
 		rerun = fmt.Sprintf("run spotcli playlists import again with --into %s to add the rest without duplicates", t.ID)
 	}
 	var unknown *api.UnknownOutcomeError
-	if errors.As(be.Err, &unknown) {
+	isUnknown := errors.As(be.Err, &unknown)
+	if be.Done == 0 && !isUnknown {
+		return cause // nothing was written
+	}
+	if isUnknown {
 		return fmt.Errorf("added %d of %d items to %s; the batch from %s was sent but its outcome is unknown and reading the playlist did not settle it: check it with spotcli playlists items %s, then %s: %w",
 			be.Done, be.Total, t.label(), where(refs, be.Done), t.ID, rerun, cause)
 	}

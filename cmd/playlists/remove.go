@@ -67,6 +67,8 @@ func runRemove(ctx context.Context, o *removeOptions) error {
 	_, err = client.RemovePlaylistItems(ctx, t.ID, uris, nil)
 	var be *api.BatchError
 	switch {
+	case errors.As(err, &be) && be.Done == 0:
+		return explainWrite(ctx, cr, be.Err, "DELETE", t)
 	case errors.As(err, &be):
 		return fmt.Errorf("removed %d of %d distinct items from %s; removing is safe to repeat: run the same command again: %w",
 			be.Done, be.Total, t.label(), explainWrite(ctx, cr, be.Err, "DELETE", t))

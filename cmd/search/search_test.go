@@ -1,0 +1,122 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/spotifytest"
+)
+
+func newFake(t *testing.T, devMode bool, n int) (*spotifytest.Server, map[string]string) {
+	fake := spotifytest.New(spotifytest.Config{})
+	t.Cleanup(fake.Close)
+	fake.AddApp(spotifytest.App{ClientID: "client", DevMode: devMode, RedirectURIs: []string{"http://127.0.0.1/cb"}})
+	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice"})
+	var ts []spotifytest.Track
+	for i := range n {
+		ts = append(ts, spotifytest.Track{ID: fmt.Sprintf("0Abba%017d", i), Name: fmt.Sprintf("Song %d", i), Artists: []string{"ABBA", "Guest"}, Album: "Gold", DurationMS: 185_000})
+	}
+	ts = append(ts, spotifytest.Track{ID: "0Other0000000000000001", Name: "Other", Artists: []string{"Someone"}})
+	fake.AddTracks(ts...)
+	access, _ := fake.IssueTokens("client", "alice", nil, spotifytest.FlowPKCE, time.Now())
+	t.Setenv("SPOTCLI_API_URL", fake.APIURL())
+	return fake, map[string]string{"SPOTCLI_ACCESS_TOKEN": access, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+}
+
+func run(t *testing.T, vars map[string]string, o *searchOptions) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	f := cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"})
+	f.In, f.Out, f.Err = strings.NewReader(""), &out, &errb
+	f.Getenv = func(k string) string { return vars[k] }
+	f.StdoutTTY = func() bool { return false }
+	o.f = f
+	if o.Type == "" {
+		o.Type = "track"
+	}
+	if err := runSearch(context.Background(), o); err != nil {
+		t.Fatalf("%v: %s", err, errb.String())
+	}
+	return out.String()
+}
+
+// TestSearchLimits: a development-mode app is refused pages above 10 and
+// gets its results in pages of 10; an app with extended quota in pages of
+// up to 50. Neither needs a setting.
+func TestSearchLimits(t *testing.T) {
+	for _, tt := range []struct {
+		dev            bool
+		limit, results int
+		requests       int
+	}{
+		{dev: true, limit: 30, results: 30, requests: 4}, // 50 refused, then 3 × 10
+		{dev: true, limit: 10, results: 10, requests: 1},
+		{dev: true, limit: 25, results: 25, requests: 4}, // refused, 10 + 10 + 5
+		{dev: false, limit: 30, results: 30, requests: 1},
+		{dev: false, limit: 120, results: 100, requests: 2}, // 50 + 50: there are 100
+	} {
+		t.Run(fmt.Sprintf("dev=%v,limit=%d", tt.dev, tt.limit), func(t *testing.T) {
+			fake, vars := newFake(t, tt.dev, 100)
+			out := run(t, vars, &searchOptions{Query: "artist:ABBA", Limit: tt.limit, Output: formatURI})
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if len(lines) != tt.results || lines[0] != "spotify:track:0Abba00000000000000000" {
+				t.Errorf("%d results, want %d: %q", len(lines), tt.results, out)
+			}
+			if n := fake.Stats().APIRequests["/v1/search"]; n != tt.requests {
+				t.Errorf("%d requests, want %d", n, tt.requests)
+			}
+		})
+	}
+}
+
+func TestSearchFormats(t *testing.T) {
+	_, vars := newFake(t, true, 2)
+	got := run(t, vars, &searchOptions{Query: "abba", Limit: 5, Output: cmdutil.FormatTSV})
+	want := "0Abba00000000000000000\tSong 0\tABBA, Guest\tGold\t3:05\tspotify:track:0Abba00000000000000000\n" +
+		"0Abba00000000000000001\tSong 1\tABBA, Guest\tGold\t3:05\tspotify:track:0Abba00000000000000001\n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tsv (-want +got):\n%s", diff)
+	}
+	got = run(t, vars, &searchOptions{Query: "abba", Limit: 5, Output: cmdutil.FormatNDJSON})
+	if strings.Count(got, "\n") != 2 || !strings.Contains(got, `"type":"track"`) {
+		t.Errorf("ndjson:\n%s", got)
+	}
+	got = run(t, vars, &searchOptions{Query: "abba", Limit: 5, Output: cmdutil.FormatTable})
+	if !strings.HasPrefix(got, "NAME    ARTISTS      ALBUM  DURATION  ID\n") {
+		t.Errorf("table:\n%s", got)
+	}
+	if got := run(t, vars, &searchOptions{Query: "abba", Type: "album", Output: formatURI}); got != "" {
+		t.Errorf("albums: %q", got)
+	}
+}
+
+func TestSearchFlags(t *testing.T) {
+	f := cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"})
+	var got *searchOptions
+	c := NewSearchCmd(f, func(_ context.Context, o *searchOptions) error { got = o; return nil })
+	c.SetArgs([]string{"artist:ABBA", "--type", "album", "--limit", "30", "-o", "uri"})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Query != "artist:ABBA" || got.Type != "album" || got.Limit != 30 || got.Output != "uri" {
+		t.Errorf("options %+v", got)
+	}
+	for _, args := range [][]string{{}, {"a", "b"}, {"x", "--type", "song"}, {"x", "--limit", "0"}, {"x", "--limit", "1001"}, {"x", "-o", "uri", "--json"}, {"x", "-o", "csv"}} {
+		c := NewSearchCmd(f, func(context.Context, *searchOptions) error { return nil })
+		c.SetArgs(args)
+		c.SetOut(&bytes.Buffer{})
+		c.SetErr(&bytes.Buffer{})
+		c.SilenceErrors, c.SilenceUsage = true, true
+		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.UsageError{Err: err} })
+		if err := c.Execute(); cmdutil.ExitCode(context.Background(), err) != cmdutil.ExitUsage {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+}
