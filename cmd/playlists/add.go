@@ -48,6 +48,9 @@ input. A summary goes to stderr; stdout stays empty.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPlaylistArg(args[0]); err != nil {
+				return err
+			}
 			o.Playlist, o.Items = args[0], args[1:]
 			if cmd.Flags().Changed("position") {
 				o.Position = &position

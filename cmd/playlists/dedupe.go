@@ -46,6 +46,9 @@ put back and the command that does it.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPlaylistArg(args[0]); err != nil {
+				return err
+			}
 			o.Playlist = args[0]
 			if runF != nil {
 				return runF(cmd.Context(), o)

@@ -57,6 +57,11 @@ items it already holds are skipped, so nothing is doubled.`,
 			if o.Into != "" && cmd.Flags().Changed("name") {
 				return cmdutil.UsageErrorf("--name and --into contradict each other: --into adds to a playlist that has a name")
 			}
+			if o.Into != "" {
+				if err := checkPlaylistArg(o.Into); err != nil {
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}

@@ -15,8 +15,8 @@ import (
 )
 
 type playlistItemsOptions struct {
-	f          *cmdutil.Factory
-	PlaylistID string
+	f        *cmdutil.Factory
+	Playlist string // as given: resolvePlaylist finds it
 	cmdutil.ListOptions
 }
 
@@ -25,9 +25,8 @@ func newPlaylistItemsCmd(f *cmdutil.Factory, runF func(context.Context, *playlis
 	c := &cobra.Command{
 		Use:   "items PLAYLIST",
 		Short: "List the items (tracks and episodes) of a playlist",
-		Long: `List every item of a playlist, following Spotify's pages to the end. PLAYLIST is
-a playlist ID, a spotify:playlist:ID URI or an https://open.spotify.com/playlist/ID
-URL (as the Share menu copies it).
+		Long: `List every item of a playlist, following Spotify's pages to the end.
+` + PlaylistHelp + `
 
 Spotify only returns the items of playlists the user owns or collaborates on
 to apps in development mode: for any other playlist it answers 403.
@@ -63,11 +62,10 @@ position alone, so that positions stay true; no field is made up.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parsePlaylistID(args[0])
-			if err != nil {
+			if err := checkPlaylistArg(args[0]); err != nil {
 				return err
 			}
-			o.PlaylistID = id
+			o.Playlist = args[0]
 			if err := o.ResolveJSON(cmd); err != nil {
 				return err
 			}
@@ -172,8 +170,12 @@ func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
 	if err != nil {
 		return err
 	}
+	t, err := resolvePlaylist(ctx, client, o.Playlist)
+	if err != nil {
+		return err
+	}
 	// additional_types asks for episodes as episodes, not as tracks.
-	path := "playlists/" + o.PlaylistID + "/items?additional_types=track%2Cepisode"
+	path := "playlists/" + t.ID + "/items?additional_types=track%2Cepisode"
 	err = o.List(ctx, o.f, client, path, cmdutil.Listing{
 		Header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"},
 		Fit:    1,

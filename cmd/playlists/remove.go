@@ -37,6 +37,9 @@ checked by reading the playlist before anything else is sent.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPlaylistArg(args[0]); err != nil {
+				return err
+			}
 			o.Playlist, o.Items = args[0], args[1:]
 			if runF != nil {
 				return runF(cmd.Context(), o)

@@ -40,11 +40,10 @@ func resolvePlaylist(ctx context.Context, client *api.Client, arg string) (*targ
 	if id, err := parsePlaylistID(arg); err == nil {
 		return &target{ID: id}, nil
 	}
-	name := strings.TrimSpace(arg)
-	if name == "" || strings.HasPrefix(name, "spotify:") || strings.Contains(name, "open.spotify.com/") {
-		_, err := parsePlaylistID(arg)
+	if err := checkPlaylistArg(arg); err != nil {
 		return nil, err
 	}
+	name := strings.TrimSpace(arg)
 	me, err := client.Me(ctx)
 	if err != nil {
 		return nil, err
@@ -84,6 +83,18 @@ func resolvePlaylist(ctx context.Context, client *api.Client, arg string) (*targ
 		return nil, fmt.Errorf("no playlist of yours is named %q: the one in your library (%s) is %s's, and Spotify lets only its owner and collaborators change it; give its ID if you collaborate on it", name, others[0].ID, others[0].Owner)
 	}
 	return nil, &notFoundError{name: name}
+}
+
+// checkPlaylistArg refuses, before anything is sent, a PLAYLIST that looks
+// like a URI or a link but is not one of a playlist; anything else may be a
+// name.
+func checkPlaylistArg(arg string) error {
+	name := strings.TrimSpace(arg)
+	if _, err := parsePlaylistID(arg); err != nil && (name == "" || strings.HasPrefix(name, "spotify:") ||
+		strings.Contains(name, "://") || strings.HasPrefix(strings.ToLower(name), "open.spotify.com/")) {
+		return err
+	}
+	return nil
 }
 
 // notFoundError is a name no playlist of the user has.
