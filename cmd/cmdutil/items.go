@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/spotcli/spotcli/internal/api"
 )
@@ -16,17 +17,42 @@ the items are read from stdin, one a line; blank lines and lines starting
 with # are skipped. Every bad line is reported with its number, and then
 nothing is sent.`
 
+// ItemResolver finds what a keyword ITEM names ("current": the item now
+// playing). It may read from Spotify; it never writes.
+type ItemResolver func(ctx context.Context, f *Factory) (api.Ref, error)
+
 // ReadItems reads a command's ITEMs: the arguments, or stdin (one a line)
 // when there are none or the only one is "-". Bad arguments are a usage
-// error; bad lines of stdin an error naming each line. Nothing is sent
-// before every item has been read.
-func ReadItems(f *Factory, args []string, p api.RefParser) ([]api.RefLine, error) {
-	if len(args) == 0 || len(args) == 1 && args[0] == "-" {
-		return p.ReadLines(f.In)
+// error; bad lines of stdin an error naming each line. Keywords of
+// f.ItemKeywords are accepted and resolved, and must name a kind p accepts.
+// Nothing is written before every item has been read.
+func ReadItems(ctx context.Context, f *Factory, args []string, p api.RefParser) ([]api.RefLine, error) {
+	for k := range f.ItemKeywords {
+		p.Keywords = append(p.Keywords, k)
 	}
-	refs, err := p.ParseArgs(args)
+	slices.Sort(p.Keywords)
+	var refs []api.RefLine
+	var err error
+	if len(args) == 0 || len(args) == 1 && args[0] == "-" {
+		refs, err = p.ReadLines(f.In)
+	} else if refs, err = p.ParseArgs(args); err != nil {
+		err = &UsageError{Err: err}
+	}
 	if err != nil {
-		return nil, &UsageError{Err: err}
+		return nil, err
+	}
+	for i, r := range refs {
+		if r.Keyword == "" {
+			continue
+		}
+		ref, err := f.ItemKeywords[r.Keyword](ctx, f)
+		if err == nil {
+			_, err = p.Parse(ref.URI())
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", Where(refs, i), r.Keyword, err)
+		}
+		refs[i].Ref = ref
 	}
 	return refs, nil
 }

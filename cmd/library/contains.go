@@ -35,7 +35,7 @@ library holds it (GET /me/library/contains, 40 a request).
 }
 
 func runContains(ctx context.Context, o *containsOptions) error {
-	refs, err := cmdutil.ReadItems(o.f, o.Items, parser)
+	refs, err := cmdutil.ReadItems(ctx, o.f, o.Items, parser)
 	if err != nil {
 		return err
 	}

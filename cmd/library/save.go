@@ -58,7 +58,7 @@ before anything else is sent.
 }
 
 func runWrite(ctx context.Context, o *writeOptions) error {
-	refs, err := cmdutil.ReadItems(o.f, o.Items, parser)
+	refs, err := cmdutil.ReadItems(ctx, o.f, o.Items, parser)
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ input. A summary goes to stderr; stdout stays empty.`,
 }
 
 func runAdd(ctx context.Context, o *addOptions) error {
-	refs, err := cmdutil.ReadItems(o.f, o.Items, api.RefParser{})
+	refs, err := cmdutil.ReadItems(ctx, o.f, o.Items, api.RefParser{})
 	if err != nil {
 		return err
 	}

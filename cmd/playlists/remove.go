@@ -51,7 +51,7 @@ checked by reading the playlist before anything else is sent.`,
 }
 
 func runRemove(ctx context.Context, o *removeOptions) error {
-	refs, err := cmdutil.ReadItems(o.f, o.Items, api.RefParser{})
+	refs, err := cmdutil.ReadItems(ctx, o.f, o.Items, api.RefParser{})
 	if err != nil {
 		return err
 	}
