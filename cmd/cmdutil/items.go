@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 // ItemsHelp is the paragraph of every command that takes ITEMs.
@@ -72,7 +73,7 @@ func Where(refs []api.RefLine, i int) string {
 // ScopeHint replaces the generic hint of a 403 for a missing scope with the
 // scope the endpoint needs and the login command that adds it to the
 // current ones.
-func ScopeHint(ctx context.Context, cr *Credentials, err error, method, path string) error {
+func ScopeHint(ctx context.Context, cr *auth.Source, err error, method, path string) error {
 	var ae *api.Error
 	if !api.IsScopeError(err) || !errors.As(err, &ae) {
 		return err

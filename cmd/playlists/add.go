@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type addOptions struct {
@@ -135,7 +136,7 @@ func selectNew(ctx context.Context, client *api.Client, t *target, refs []api.Re
 
 // addRefs sends refs to the playlist and, when a batch fails, says how far
 // it got and how to finish. verb names the command for the rerun hint.
-func addRefs(ctx context.Context, client *api.Client, cr *cmdutil.Credentials, t *target, refs []api.RefLine, position *int, verb string, where func([]api.RefLine, int) string) error {
+func addRefs(ctx context.Context, client *api.Client, cr *auth.Source, t *target, refs []api.RefLine, position *int, verb string, where func([]api.RefLine, int) string) error {
 	uris := make([]string, len(refs))
 	for i, r := range refs {
 		uris[i] = r.URI()

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type createOptions struct {
@@ -72,7 +73,7 @@ func runCreate(ctx context.Context, o *createOptions) error {
 
 // createPlaylist creates a playlist; a creation whose outcome is unknown is
 // not repeated: the error lists what the library now holds of that name.
-func createPlaylist(ctx context.Context, client *api.Client, cr *cmdutil.Credentials, name, description string, public, collaborative bool) (string, error) {
+func createPlaylist(ctx context.Context, client *api.Client, cr *auth.Source, name, description string, public, collaborative bool) (string, error) {
 	id, err := client.CreatePlaylist(ctx, name, description, public, collaborative)
 	var unknown *api.UnknownOutcomeError
 	switch {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type dedupeOptions struct {
@@ -106,7 +107,7 @@ func runDedupe(ctx context.Context, o *dedupeOptions) error {
 	return nil
 }
 
-func dedupeFailure(ctx context.Context, cr *cmdutil.Credentials, t *target, err error) error {
+func dedupeFailure(ctx context.Context, cr *auth.Source, t *target, err error) error {
 	var de *api.DedupeError
 	if !errors.As(err, &de) {
 		return fmt.Errorf("nothing was removed from %s: %w", t.label(), explainWrite(ctx, cr, err, "DELETE", t))

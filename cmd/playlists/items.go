@@ -15,8 +15,10 @@ import (
 )
 
 type playlistItemsOptions struct {
-	f        *cmdutil.Factory
-	Playlist string // as given: resolvePlaylist finds it
+	f *cmdutil.Factory
+	// PlaylistID is the playlist given by ID, URI or URL; PlaylistName the
+	// one given by name, which resolvePlaylist looks up.
+	PlaylistID, PlaylistName string
 	cmdutil.ListOptions
 }
 
@@ -65,7 +67,11 @@ position alone, so that positions stay true; no field is made up.`,
 			if err := checkPlaylistArg(args[0]); err != nil {
 				return err
 			}
-			o.Playlist = args[0]
+			if id, err := parsePlaylistID(args[0]); err == nil {
+				o.PlaylistID = id
+			} else {
+				o.PlaylistName = args[0]
+			}
 			if err := o.ResolveJSON(cmd); err != nil {
 				return err
 			}
@@ -170,12 +176,16 @@ func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
 	if err != nil {
 		return err
 	}
-	t, err := resolvePlaylist(ctx, client, o.Playlist)
-	if err != nil {
-		return err
+	id := o.PlaylistID
+	if id == "" {
+		t, err := resolvePlaylist(ctx, client, o.PlaylistName)
+		if err != nil {
+			return err
+		}
+		id = t.ID
 	}
 	// additional_types asks for episodes as episodes, not as tracks.
-	path := "playlists/" + t.ID + "/items?additional_types=track%2Cepisode"
+	path := "playlists/" + id + "/items?additional_types=track%2Cepisode"
 	err = o.List(ctx, o.f, client, path, cmdutil.Listing{
 		Header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"},
 		Fit:    1,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 // PlaylistHelp is the paragraph of every command that takes a PLAYLIST.
@@ -51,15 +52,15 @@ func resolvePlaylist(ctx context.Context, client *api.Client, arg string) (*targ
 	var own, others []*target
 	err = client.Paginate(ctx, "me/playlists", api.PageOptions{PageSize: 50, Concurrency: 4}, func(items []json.RawMessage) error {
 		for _, raw := range items {
-			var p playlist
-			if json.Unmarshal(raw, &p) != nil || p.Name != arg && p.Name != name {
+			p, err := api.Decode[api.Playlist](raw)
+			if err != nil || p == nil || p.Name != arg && p.Name != name {
 				continue // a null entry, or another name
 			}
-			t := &target{ID: p.ID, Name: p.Name, Owner: p.Owner.ID}
-			if n, ok := p.total(); ok {
+			t := &target{ID: p.ID, Name: p.Name, Owner: p.OwnerID()}
+			if n, ok := p.Count(); ok {
 				t.Length = &n
 			}
-			if p.Owner.ID == me.ID {
+			if t.Owner == me.ID {
 				own = append(own, t)
 			} else {
 				others = append(others, t)
@@ -104,20 +105,9 @@ func (e *notFoundError) Error() string {
 	return fmt.Sprintf("you have no playlist named %q (spotcli playlists lists them; spotcli playlists create makes one)", e.name)
 }
 
-// total is the playlist's entry count, under "items" or "tracks".
-func (p *playlist) total() (int, bool) {
-	switch {
-	case p.Items != nil:
-		return p.Items.Total, true
-	case p.Tracks != nil:
-		return p.Tracks.Total, true
-	}
-	return 0, false
-}
-
 // explainWrite turns Spotify's refusals of a playlist write into what to do:
 // someone else's playlist, a missing scope.
-func explainWrite(ctx context.Context, cr *cmdutil.Credentials, err error, method string, t *target) error {
+func explainWrite(ctx context.Context, cr *auth.Source, err error, method string, t *target) error {
 	var ae *api.Error
 	if !errors.As(err, &ae) {
 		return err

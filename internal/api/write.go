@@ -195,21 +195,11 @@ func (c *Client) PlaylistURIs(ctx context.Context, playlistID string) ([]string,
 // EntryURI is the URI of what a playlist entry plays, under "item" (since
 // 2026) or "track"; "" when it has none.
 func EntryURI(raw json.RawMessage) string {
-	var e struct {
-		Item, Track *struct {
-			URI string `json:"uri"`
-		}
-	}
-	if json.Unmarshal(raw, &e) != nil {
+	e, err := Decode[PlaylistEntry](raw)
+	if err != nil || e == nil || e.Item == nil {
 		return ""
 	}
-	switch {
-	case e.Item != nil:
-		return e.Item.URI
-	case e.Track != nil:
-		return e.Track.URI
-	}
-	return ""
+	return e.Item.URI()
 }
 
 func snapshotOf(resp *Response) string {

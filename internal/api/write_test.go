@@ -285,7 +285,7 @@ func TestPlanDedupe(t *testing.T) {
 	if diff := cmp.Diff(wantDups, dups); diff != "" {
 		t.Errorf("duplicates (-want +got):\n%s", diff)
 	}
-	wantSteps := []DedupeStep{{Remove: []string{"a", "b"}, Inserts: []Insert{{0, []string{"a", "b"}}}, Left: 4}}
+	wantSteps := []DedupeStep{{Remove: []string{"a", "b"}, Inserts: []Insert{{0, []string{"a", "b"}}}, Left: 6}}
 	if diff := cmp.Diff(wantSteps, steps); diff != "" {
 		t.Errorf("steps (-want +got):\n%s", diff)
 	}
