@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -461,5 +462,24 @@ func TestEditFlags(t *testing.T) {
 		if cmdutil.ExitCode(context.Background(), err) != cmdutil.ExitUsage {
 			t.Errorf("%v: %v, want a usage error", args, err)
 		}
+	}
+}
+
+// TestAddScopeHintStoredLogin: with a stored login, the hint for a missing
+// scope is the whole login command: the scopes the login has and the one
+// the endpoint needs.
+func TestAddScopeHintStoredLogin(t *testing.T) {
+	e := cmdutiltest.New(t)
+	e.SeedFresh("default")
+	e.Fake.AddPlaylists("alice", spotifytest.Playlist{ID: mineID, Name: "Mine", Public: true})
+	e.Fake.AddTracks(spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "T"})
+	r := e.Factory("")
+	err := runAdd(context.Background(), &addOptions{f: r.F, Playlist: "Mine", Items: []string{"spotify:track:4uLU6hMCjMI75M1A2tKUQC"}})
+	want := "spotcli login --scopes '" + strings.Join(cmdutiltest.Scopes, " ") + " playlist-modify-public playlist-modify-private'"
+	if err == nil || !strings.Contains(err.Error(), "POST /playlists/{id}/items needs the playlist-modify-public or playlist-modify-private scope") || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v\nwant the hint %s", err, want)
+	}
+	if n := len(e.Fake.PlaylistURIs(mineID)); n != 0 {
+		t.Errorf("%d items added", n)
 	}
 }

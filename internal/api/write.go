@@ -110,6 +110,11 @@ func (c *Client) AddPlaylistItems(ctx context.Context, playlistID string, uris [
 			if !errors.As(err, &unknown) || try >= 3 {
 				return snapshot, &BatchError{Done: done, Total: len(uris), Err: err}
 			}
+			// A write that timed out may still be under way at Spotify:
+			// give it a moment before reading.
+			if err := sleep(ctx, c.backoff(try)); err != nil {
+				return snapshot, &BatchError{Done: done, Total: len(uris), Err: err}
+			}
 			landed, verr := c.batchLanded(ctx, playlistID, length+done, at, batch)
 			if verr != nil {
 				return snapshot, &BatchError{Done: done, Total: len(uris), Err: fmt.Errorf("%w; checking the playlist: %w", err, verr)}
@@ -235,6 +240,9 @@ func (c *Client) RemovePlaylistItems(ctx context.Context, playlistID string, uri
 			if !errors.As(err, &unknown) || try >= 3 {
 				return snapshot, &BatchError{Done: done, Total: len(uris), Err: err}
 			}
+			if err := sleep(ctx, c.backoff(try)); err != nil {
+				return snapshot, &BatchError{Done: done, Total: len(uris), Err: err}
+			}
 			now, verr := c.PlaylistURIs(ctx, playlistID)
 			if verr != nil {
 				return snapshot, &BatchError{Done: done, Total: len(uris), Err: fmt.Errorf("%w; checking the playlist: %w", err, verr)}
@@ -274,6 +282,9 @@ func (c *Client) libraryWrite(ctx context.Context, method string, uris []string,
 			}
 			var unknown *UnknownOutcomeError
 			if !errors.As(err, &unknown) || try >= 3 {
+				return &BatchError{Done: done, Total: len(uris), Err: err}
+			}
+			if err := sleep(ctx, c.backoff(try)); err != nil {
 				return &BatchError{Done: done, Total: len(uris), Err: err}
 			}
 			saved, verr := c.LibraryContains(ctx, batch)
