@@ -116,6 +116,11 @@ func dedupeFailure(ctx context.Context, cr *auth.Source, t *target, err error) e
 	for _, in := range de.Missing {
 		fmt.Fprintf(&b, "\n  spotcli playlists add %s --position %d %s", t.ID, in.Position, strings.Join(in.URIs, " "))
 	}
-	return fmt.Errorf("dedupe of %s stopped half way: %w\nput the first copies back with (check spotcli playlists items %s first if the outcome was unknown):%s",
-		t.label(), explainWrite(ctx, cr, de, "POST", t), t.ID, b.String())
+	check := ""
+	var unknown *api.UnknownOutcomeError
+	if errors.As(de, &unknown) {
+		check = fmt.Sprintf(" (the outcome of the last request is unknown: check spotcli playlists items %s first)", t.ID)
+	}
+	return fmt.Errorf("dedupe of %s stopped half way: %w; put the first copies back with%s:%s",
+		t.label(), explainWrite(ctx, cr, de, "POST", t), check, b.String())
 }

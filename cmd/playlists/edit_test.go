@@ -483,3 +483,42 @@ func TestAddScopeHintStoredLogin(t *testing.T) {
 		t.Errorf("%d items added", n)
 	}
 }
+
+// TestDedupeStopsHalfWay: when Spotify fails between removing the repeated
+// items and putting their first copies back, the error gives the commands
+// that put them back, and running them restores the deduplicated playlist.
+func TestDedupeStopsHalfWay(t *testing.T) {
+	e := newEnv(t, 6, editAll)
+	list := slices.Concat(e.tracks, e.tracks[1:2], e.tracks[4:5])
+	e.stdin = e.lines(list)
+	if err := e.add([]string{"Mine"}, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.InjectFault(spotifytest.Fault{Path: "/v1/playlists/" + mineID + "/items", Method: "POST", Status: 400,
+		Body: `{"error":{"status":400,"message":"Bad request"}}`})
+	err := runDedupe(context.Background(), &dedupeOptions{f: e.factory(), Playlist: "Mine"})
+	if err == nil {
+		t.Fatal("dedupe succeeded")
+	}
+	e.fake.ClearFaults()
+	var cmds []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if l := strings.TrimSpace(line); strings.HasPrefix(l, "spotcli playlists add ") {
+			cmds = append(cmds, l)
+		}
+	}
+	if len(cmds) != 2 || !strings.Contains(err.Error(), "2 removed items were not put back") {
+		t.Fatalf("err = %v", err)
+	}
+	for _, c := range cmds {
+		f := strings.Fields(c)
+		pos := 0
+		fmt.Sscan(f[5], &pos)
+		if err := e.add(append([]string{f[3]}, f[6:]...), false, &pos); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+	}
+	if diff := cmp.Diff(e.tracks, e.fake.PlaylistURIs(mineID)); diff != "" {
+		t.Errorf("after putting back (-want +got):\n%s", diff)
+	}
+}

@@ -451,6 +451,10 @@ func (c *Client) ApplyDedupe(ctx context.Context, playlistID string, steps []Ded
 			if !errors.As(err, &unknown) {
 				return err // a step removes one batch: nothing of it happened
 			}
+			var be *BatchError
+			if errors.As(err, &be) {
+				err = be.Err
+			}
 			// The removal may have happened: its first occurrences may be
 			// gone.
 			return &DedupeError{Missing: st.Inserts, Err: err}
@@ -462,9 +466,10 @@ func (c *Client) ApplyDedupe(ctx context.Context, playlistID string, steps []Ded
 			if _, err := c.AddPlaylistItems(ctx, playlistID, in.URIs, AddOptions{Position: &pos, Length: &n}); err != nil {
 				missing := slices.Clone(st.Inserts[i:])
 				var be *BatchError
-				if errors.As(err, &be) && be.Done > 0 {
+				if errors.As(err, &be) {
 					missing[0].Position += be.Done
 					missing[0].URIs = missing[0].URIs[be.Done:]
+					err = be.Err
 				}
 				return &DedupeError{Missing: missing, Err: err}
 			}
