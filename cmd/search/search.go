@@ -91,81 +91,76 @@ playlists): json and ndjson keep it, the other formats leave it out.`,
 	return c
 }
 
-// result is the part of the objects search finds that the tsv and table
-// show; which fields are set depends on the type.
-type result struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	URI     string `json:"uri"`
-	Artists []struct {
-		Name string `json:"name"`
-	} `json:"artists"`
-	Album *struct {
-		Name string `json:"name"`
-	} `json:"album"`
-	DurationMS  *int64   `json:"duration_ms"`
-	ReleaseDate string   `json:"release_date"`
-	TotalTracks *int     `json:"total_tracks"`
-	Genres      []string `json:"genres"`
-	Publisher   string   `json:"publisher"`
-	Owner       *struct {
-		ID string `json:"id"`
-	} `json:"owner"`
-	Items  *struct{ Total int } `json:"items"`
-	Tracks *struct{ Total int } `json:"tracks"`
-}
-
-func (r *result) artists() string {
-	names := make([]string, 0, len(r.Artists))
-	for _, a := range r.Artists {
-		names = append(names, a.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
 func duration(ms *int64) string {
 	if ms == nil || *ms < 0 {
 		return ""
 	}
-	s := *ms / 1000
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
+	sec := *ms / 1000
+	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
 }
 
-// columns gives a result's tsv fields and table row for a type.
-func columns(kind string, r *result) (tsv, tbl []string) {
+func count(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// columns decodes one result of a type with Spotify's objects and gives its
+// URI, tsv fields and table row; a null result gives ok false.
+func columns(kind string, raw json.RawMessage) (uri string, tsv, tbl []string, ok bool, err error) {
 	switch kind {
 	case "album":
-		n := ""
-		if r.TotalTracks != nil {
-			n = strconv.Itoa(*r.TotalTracks)
+		a, err := api.Decode[api.Album](raw)
+		if err != nil || a == nil {
+			return "", nil, nil, false, err
 		}
-		return []string{r.ID, r.Name, r.artists(), r.ReleaseDate, n, r.URI}, []string{r.Name, cmdutil.Cut(r.artists(), 24), r.ReleaseDate, n, r.ID}
+		artists := strings.Join(a.ArtistNames(), ", ")
+		return a.URI(), []string{a.ID, a.Name, artists, a.ReleaseDate, count(a.TotalTracks), a.URI()},
+			[]string{a.Name, cmdutil.Cut(artists, 24), a.ReleaseDate, count(a.TotalTracks), a.ID}, true, nil
 	case "artist":
-		g := strings.Join(r.Genres, ", ")
-		return []string{r.ID, r.Name, g, r.URI}, []string{r.Name, cmdutil.Cut(g, 30), r.ID}
+		a, err := api.Decode[api.Artist](raw)
+		if err != nil || a == nil {
+			return "", nil, nil, false, err
+		}
+		g := strings.Join(a.Genres, ", ")
+		return a.URI(), []string{a.ID, a.Name, g, a.URI()}, []string{a.Name, cmdutil.Cut(g, 30), a.ID}, true, nil
 	case "playlist":
-		owner, n := "", ""
-		if r.Owner != nil {
-			owner = r.Owner.ID
+		p, err := api.Decode[api.Playlist](raw)
+		if err != nil || p == nil {
+			return "", nil, nil, false, err
 		}
-		switch {
-		case r.Items != nil:
-			n = strconv.Itoa(r.Items.Total)
-		case r.Tracks != nil:
-			n = strconv.Itoa(r.Tracks.Total)
+		n := ""
+		if c, ok := p.Count(); ok {
+			n = strconv.Itoa(c)
 		}
-		return []string{r.ID, r.Name, owner, n, r.URI}, []string{r.Name, owner, n, r.ID}
+		return p.URI(), []string{p.ID, p.Name, p.OwnerID(), n, p.URI()}, []string{p.Name, p.OwnerID(), n, p.ID}, true, nil
 	case "show":
-		return []string{r.ID, r.Name, r.Publisher, r.URI}, []string{r.Name, cmdutil.Cut(r.Publisher, 24), r.ID}
+		sh, err := api.Decode[api.Show](raw)
+		if err != nil || sh == nil {
+			return "", nil, nil, false, err
+		}
+		return sh.URI(), []string{sh.ID, sh.Name, sh.Publisher, sh.URI()}, []string{sh.Name, cmdutil.Cut(sh.Publisher, 24), sh.ID}, true, nil
 	case "episode":
-		return []string{r.ID, r.Name, r.ReleaseDate, duration(r.DurationMS), r.URI}, []string{r.Name, r.ReleaseDate, duration(r.DurationMS), r.ID}
+		e, err := api.Decode[api.Episode](raw)
+		if err != nil || e == nil {
+			return "", nil, nil, false, err
+		}
+		d := duration(e.DurationMS)
+		return e.URI(), []string{e.ID, e.Name, e.ReleaseDate, d, e.URI()}, []string{e.Name, e.ReleaseDate, d, e.ID}, true, nil
+	}
+	t, err := api.Decode[api.Track](raw)
+	if err != nil || t == nil {
+		return "", nil, nil, false, err
 	}
 	album := ""
-	if r.Album != nil {
-		album = r.Album.Name
+	if t.Album != nil {
+		album = t.Album.Name
 	}
-	return []string{r.ID, r.Name, r.artists(), album, duration(r.DurationMS), r.URI},
-		[]string{r.Name, cmdutil.Cut(r.artists(), 24), cmdutil.Cut(album, 24), duration(r.DurationMS), r.ID}
+	artists := strings.Join(t.ArtistNames(), ", ")
+	d := duration(t.DurationMS)
+	return t.URI(), []string{t.SpotifyID(), t.Name, artists, album, d, t.URI()},
+		[]string{t.Name, cmdutil.Cut(artists, 24), cmdutil.Cut(album, 24), d, t.SpotifyID()}, true, nil
 }
 
 var headers = map[string][]string{
@@ -199,20 +194,19 @@ func runSearch(ctx context.Context, o *searchOptions) error {
 				}
 				continue
 			}
-			var r *result
-			if err := json.Unmarshal(raw, &r); err != nil {
+			uri, tsv, row, ok, err := columns(o.Type, raw)
+			if err != nil {
 				return fmt.Errorf("unexpected %s from Spotify: %v", o.Type, err)
 			}
-			if r == nil {
+			if !ok {
 				continue // a result Spotify cannot show
 			}
-			tsv, row := columns(o.Type, r)
 			switch format {
 			case formatURI:
-				if r.URI == "" {
+				if uri == "" {
 					continue
 				}
-				if _, err := fmt.Fprintln(o.f.Out, r.URI); err != nil {
+				if _, err := fmt.Fprintln(o.f.Out, uri); err != nil {
 					return err
 				}
 			case cmdutil.FormatTSV:

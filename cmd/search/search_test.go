@@ -120,3 +120,35 @@ func TestSearchFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestColumns(t *testing.T) {
+	tests := []struct {
+		kind, raw string
+		tsv       []string
+	}{
+		{"album", `{"id":"a","name":"Gold","uri":"spotify:album:a","release_date":"1992","total_tracks":19,"artists":[{"name":"ABBA"}]}`, []string{"a", "Gold", "ABBA", "1992", "19", "spotify:album:a"}},
+		{"artist", `{"id":"r","name":"ABBA","uri":"spotify:artist:r","genres":["pop","disco"]}`, []string{"r", "ABBA", "pop, disco", "spotify:artist:r"}},
+		{"playlist", `{"id":"p","name":"Hits","uri":"spotify:playlist:p","owner":{"id":"bob"},"items":{"total":7}}`, []string{"p", "Hits", "bob", "7", "spotify:playlist:p"}},
+		{"playlist", `{"id":"p","name":"Hits","uri":"spotify:playlist:p","owner":{"id":"bob"},"tracks":{"href":"x"}}`, []string{"p", "Hits", "bob", "", "spotify:playlist:p"}},
+		{"show", `{"id":"s","name":"Pod","uri":"spotify:show:s","publisher":"Me"}`, []string{"s", "Pod", "Me", "spotify:show:s"}},
+		{"episode", `{"id":"e","name":"Ep 1","uri":"spotify:episode:e","release_date":"2024-01-01","duration_ms":61000}`, []string{"e", "Ep 1", "2024-01-01", "1:01", "spotify:episode:e"}},
+		{"track", `{"id":"t","name":"SOS","uri":"spotify:track:t","artists":[{"name":"ABBA"}],"album":{"name":"Gold"},"duration_ms":200000}`, []string{"t", "SOS", "ABBA", "Gold", "3:20", "spotify:track:t"}},
+	}
+	for _, tt := range tests {
+		uri, tsv, _, ok, err := columns(tt.kind, []byte(tt.raw))
+		if err != nil || !ok || uri != tt.tsv[len(tt.tsv)-1] {
+			t.Errorf("%s: %q %v %v", tt.kind, uri, ok, err)
+		}
+		if diff := cmp.Diff(tt.tsv, tsv); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.kind, diff)
+		}
+	}
+	for _, kind := range Types {
+		if _, _, _, ok, err := columns(kind, []byte("null")); ok || err != nil {
+			t.Errorf("%s: a null result: %v %v", kind, ok, err)
+		}
+	}
+	if _, _, _, _, err := columns("album", []byte(`{"name":1}`)); err == nil {
+		t.Error("a bad album decoded")
+	}
+}
