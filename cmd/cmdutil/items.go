@@ -18,9 +18,10 @@ the items are read from stdin, one a line; blank lines and lines starting
 with # are skipped. Every bad line is reported with its number, and then
 nothing is sent.`
 
-// ItemResolver finds what a keyword ITEM names ("current": the item now
-// playing). It may read from Spotify; it never writes.
-type ItemResolver func(ctx context.Context, f *Factory) (api.Ref, error)
+// ItemResolver gives the Spotify URI a keyword ITEM names ("current": the
+// item now playing, player.CurrentFor). It may read from Spotify; it never
+// writes.
+type ItemResolver func(ctx context.Context, f *Factory) (uri string, err error)
 
 // ReadItems reads a command's ITEMs: the arguments, or stdin (one a line)
 // when there are none or the only one is "-". Bad arguments are a usage
@@ -46,9 +47,10 @@ func ReadItems(ctx context.Context, f *Factory, args []string, p api.RefParser) 
 		if r.Keyword == "" {
 			continue
 		}
-		ref, err := f.ItemKeywords[r.Keyword](ctx, f)
+		uri, err := f.ItemKeywords[r.Keyword](ctx, f)
+		var ref api.Ref
 		if err == nil {
-			_, err = p.Parse(ref.URI())
+			ref, err = p.Parse(uri)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", Where(refs, i), r.Keyword, err)

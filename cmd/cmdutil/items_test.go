@@ -14,7 +14,7 @@ func TestReadItemsKeywords(t *testing.T) {
 	const id, other = "4uLU6hMCjMI75M1A2tKUQC", "0TnOYISbd1XYRBk9myaseg"
 	playing := api.Ref{Type: "track", ID: other}
 	f := &Factory{ItemKeywords: map[string]ItemResolver{
-		"current": func(context.Context, *Factory) (api.Ref, error) { return playing, nil },
+		"current": func(context.Context, *Factory) (string, error) { return playing.URI(), nil },
 	}}
 	ctx := context.Background()
 
@@ -34,7 +34,7 @@ func TestReadItemsKeywords(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "argument 2 (current): current: ") || !strings.Contains(err.Error(), "is an album") {
 		t.Errorf("current is an album: %v", err)
 	}
-	f.ItemKeywords["current"] = func(context.Context, *Factory) (api.Ref, error) { return api.Ref{}, errors.New("nothing is playing") }
+	f.ItemKeywords["current"] = func(context.Context, *Factory) (string, error) { return "", errors.New("nothing is playing") }
 	f.In = strings.NewReader("current\n")
 	if _, err := ReadItems(ctx, f, nil, api.RefParser{}); err == nil || !strings.Contains(err.Error(), "line 1: current: nothing is playing") {
 		t.Errorf("nothing playing: %v", err)
