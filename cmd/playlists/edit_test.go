@@ -159,13 +159,13 @@ func TestAddFailureThenRerun(t *testing.T) {
 	e := newEnv(t, 1000, editAll)
 	input := "# a thousand tracks\n" + e.lines(e.tracks)
 	// The fifth write and every one after it fail: 400 items get in.
-	e.fake.InjectFault(spotifytest.Fault{Path: "/v1/playlists/" + mineID + "/items", Method: spotifytest.AnyWrite, SkipFirst: 4, Status: 502})
+	e.fake.InjectFault(spotifytest.Fault{Path: "/v1/playlists/" + mineID + "/items", Method: spotifytest.AnyWrite, SkipFirst: 4, Status: 500})
 	e.stdin = input
 	err := e.add([]string{"Mine"}, false, nil)
 	if err == nil {
 		t.Fatal("the add succeeded")
 	}
-	for _, want := range []string{`added 400 of 1000 items to "Mine" (` + mineID + `)`, "the next is line 402", "--unique", "502"} {
+	for _, want := range []string{`added 400 of 1000 items to "Mine" (` + mineID + `)`, "the next is line 402", "--unique", "500"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

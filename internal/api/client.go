@@ -167,10 +167,12 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) 
 }
 
 // Write sends a request that changes something. It is retried as a GET is
-// when Spotify answered 5xx (nothing was done) or when it failed before any
-// of it was sent; when it failed after it was sent (a dropped connection, no
-// answer in time) it is not sent again: the error is an *UnknownOutcomeError,
-// and the caller checks by reading what the write would have changed.
+// when Spotify answered 429, 500 or 503 (nothing was done) or when it failed
+// before any of it was sent; when it failed after it was sent (a dropped
+// connection, no answer in time) or a gateway answered 502 or 504 (the
+// service behind it may have acted) it is not sent again: the error is an
+// *UnknownOutcomeError, and the caller checks by reading what the write
+// would have changed, then sends it again if it did not happen.
 func (c *Client) Write(ctx context.Context, method, pathOrURL string, body []byte) (*Response, error) {
 	return c.do(ctx, method, pathOrURL, body, retryPolicy{answered: true, unsent: true})
 }
@@ -267,6 +269,10 @@ func (c *Client) do(ctx context.Context, method, pathOrURL string, body []byte, 
 			}
 			c.gate.Block(time.Now().Add(wait))
 			continue
+		case policy.unsent && !policy.sent && (s == 502 || s == 504):
+			// A gateway answered, not Spotify's service: the write may have
+			// been applied behind it. The caller checks before resending.
+			return nil, &UnknownOutcomeError{Method: method, URL: redactURL(u), Err: parseError(resp)}
 		case policy.answered && (s == 500 || s == 502 || s == 503 || s == 504):
 			failures++
 			lastErr = parseError(resp)

@@ -396,3 +396,39 @@ func TestScopeFor(t *testing.T) {
 		t.Errorf("hint %q", h)
 	}
 }
+
+// TestAddPlaylistItemsGatewayError: a 502 or 504 may come after Spotify's
+// service applied the write: the batch is checked before it is sent again.
+func TestAddPlaylistItemsGatewayError(t *testing.T) {
+	for _, tt := range []struct {
+		status  int
+		applied bool
+	}{{502, true}, {504, false}, {502, false}} {
+		t.Run(fmt.Sprintf("%d applied=%v", tt.status, tt.applied), func(t *testing.T) {
+			f := newEditFake(t, 250, true)
+			path := "/v1/playlists/" + ownID + "/items"
+			f.srv.InjectFault(spotifytest.Fault{Path: path, Method: "POST", SkipFirst: 1, Count: 1, Status: tt.status, Apply: tt.applied})
+			if _, err := f.client.AddPlaylistItems(context.Background(), ownID, f.tracks, AddOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(f.tracks, f.srv.PlaylistURIs(ownID)); diff != "" {
+				t.Errorf("playlist (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// Write itself: a 502 is an unknown outcome, a 503 is retried.
+	var rec recorder
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if rec.add(r) == 1 {
+			writeJSON(w, 502, `{"error":{"status":502,"message":"Bad gateway"}}`)
+			return
+		}
+		writeJSON(w, 201, `{}`)
+	})
+	c := newClient(t, srv, staticToken("tok"))
+	_, err := c.Write(context.Background(), "POST", "playlists/x/items", []byte(`{}`))
+	var unknown *UnknownOutcomeError
+	if !errors.As(err, &unknown) || rec.count() != 1 || !strings.Contains(err.Error(), "502") {
+		t.Errorf("502: %v after %d requests", err, rec.count())
+	}
+}

@@ -271,3 +271,16 @@ func TestSearchEpisodes(t *testing.T) {
 		t.Errorf("artist: search found %d", n)
 	}
 }
+
+func TestFaultApply(t *testing.T) {
+	f := itemsFixture(t)
+	tok := f.userToken(appID, "playlist-modify-public")
+	path := "/playlists/" + alicesID + "/items"
+	a := f.srv.PlaylistURIs(alicesID)[0]
+	f.srv.InjectFault(Fault{Path: "/v1" + path, Method: "POST", Apply: true, Status: 502, Count: 1})
+	status, body := f.send("POST", path, tok, uriList(a))
+	wantAPIError(t, status, body, 502, "Bad gateway")
+	if n := len(f.srv.PlaylistURIs(alicesID)); n != 4 {
+		t.Errorf("%d entries: the write was not applied before the 502", n)
+	}
+}

@@ -29,6 +29,10 @@ type Fault struct {
 	// and then closes the connection without an answer: the client cannot
 	// know whether its write happened.
 	ApplyThenReset bool
+	// Apply serves the request normally first (a write takes effect), and
+	// then answers with the fault's Status, Reset or Hang: a gateway's 502
+	// after the service did the work.
+	Apply bool
 }
 
 // AnyWrite is a Fault.Method matching every method that changes something.
@@ -107,6 +111,9 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 }
 
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, isAPI bool) {
+	if f.Apply && !f.ApplyThenReset {
+		s.route(httptest.NewRecorder(), r)
+	}
 	switch {
 	case f.Reset:
 		resetConn(w)
