@@ -9,10 +9,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -24,20 +24,15 @@ type env struct {
 }
 
 func newEnv(t *testing.T, n int, scopes ...string) *env {
-	fake := spotifytest.New(spotifytest.Config{})
-	t.Cleanup(fake.Close)
-	fake.AddApp(spotifytest.App{ClientID: "client", DevMode: true, RedirectURIs: []string{"http://127.0.0.1/cb"}})
-	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice"})
-	e := &env{fake: fake}
+	s := cmdutiltest.WithToken(t, cmdutiltest.Options{DevMode: true, Scopes: scopes})
+	e := &env{fake: s.Fake}
 	var ts []spotifytest.Track
 	for i := range n {
 		ts = append(ts, spotifytest.Track{ID: fmt.Sprintf("0Abba%017d", i), Name: fmt.Sprintf("Song %d", i), Artists: []string{"ABBA"}})
 		e.tracks = append(e.tracks, fmt.Sprintf("spotify:track:0Abba%017d", i))
 	}
-	fake.AddTracks(ts...)
-	access, _ := fake.IssueTokens("client", "alice", scopes, spotifytest.FlowPKCE, time.Now())
-	t.Setenv("SPOTCLI_API_URL", fake.APIURL())
-	e.vars = map[string]string{"SPOTCLI_ACCESS_TOKEN": access, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+	e.fake.AddTracks(ts...)
+	e.vars = map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir()}
 	return e
 }
 

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
@@ -25,8 +24,9 @@ const (
 	editAll = "playlist-modify-public playlist-modify-private playlist-read-private playlist-read-collaborative"
 )
 
-// env is the fake with alice, who owns "Mine" (public, empty) and follows
-// bob's "Bob's", and a catalog of ABBA tracks.
+// env is cmdutiltest's fake with alice, who owns "Mine" (public, empty) and
+// follows bob's "Bob's", and a catalog of ABBA tracks; every run gets a fresh
+// Factory, as every process does.
 type env struct {
 	t      *testing.T
 	fake   *spotifytest.Server
@@ -39,10 +39,8 @@ type env struct {
 
 func newEnv(t *testing.T, n int, scopes string) *env {
 	t.Helper()
-	fake := spotifytest.New(spotifytest.Config{})
-	t.Cleanup(fake.Close)
-	fake.AddApp(spotifytest.App{ClientID: "client", DevMode: true, RedirectURIs: []string{"http://127.0.0.1/cb"}})
-	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice"})
+	s := cmdutiltest.WithToken(t, cmdutiltest.Options{DevMode: true, Scopes: strings.Fields(scopes)})
+	fake := s.Fake
 	fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
 	fake.AddPlaylists("alice", spotifytest.Playlist{ID: mineID, Name: "Mine", Public: true})
 	fake.AddPlaylists("bob", spotifytest.Playlist{ID: bobsID, Name: "Bob's", Public: true})
@@ -55,9 +53,7 @@ func newEnv(t *testing.T, n int, scopes string) *env {
 		e.tracks = append(e.tracks, "spotify:track:"+id)
 	}
 	fake.AddTracks(ts...)
-	access, _ := fake.IssueTokens("client", "alice", strings.Fields(scopes), spotifytest.FlowPKCE, time.Now())
-	t.Setenv("SPOTCLI_API_URL", fake.APIURL()) // viper reads SPOTCLI_* from the process
-	e.vars = map[string]string{"SPOTCLI_ACCESS_TOKEN": access, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+	e.vars = map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir()}
 	return e
 }
 

@@ -6,28 +6,23 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
 func newFake(t *testing.T, devMode bool, n int) (*spotifytest.Server, map[string]string) {
-	fake := spotifytest.New(spotifytest.Config{})
-	t.Cleanup(fake.Close)
-	fake.AddApp(spotifytest.App{ClientID: "client", DevMode: devMode, RedirectURIs: []string{"http://127.0.0.1/cb"}})
-	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice"})
+	s := cmdutiltest.WithToken(t, cmdutiltest.Options{DevMode: devMode})
 	var ts []spotifytest.Track
 	for i := range n {
 		ts = append(ts, spotifytest.Track{ID: fmt.Sprintf("0Abba%017d", i), Name: fmt.Sprintf("Song %d", i), Artists: []string{"ABBA", "Guest"}, Album: "Gold", DurationMS: 185_000})
 	}
 	ts = append(ts, spotifytest.Track{ID: "0Other0000000000000001", Name: "Other", Artists: []string{"Someone"}})
-	fake.AddTracks(ts...)
-	access, _ := fake.IssueTokens("client", "alice", nil, spotifytest.FlowPKCE, time.Now())
-	t.Setenv("SPOTCLI_API_URL", fake.APIURL())
-	return fake, map[string]string{"SPOTCLI_ACCESS_TOKEN": access, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+	s.Fake.AddTracks(ts...)
+	return s.Fake, map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir()}
 }
 
 func run(t *testing.T, vars map[string]string, o *searchOptions) string {
