@@ -36,7 +36,7 @@ library holds it (GET /me/library/contains, 40 a request).
 
 func runContains(ctx context.Context, o *containsOptions) error {
 	refs, err := cmdutil.ReadItems(ctx, o.f, o.Items, parser)
-	if err != nil {
+	if err != nil || len(refs) == 0 {
 		return err
 	}
 	client, cr, err := o.f.UserClient()

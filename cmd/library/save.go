@@ -62,6 +62,10 @@ func runWrite(ctx context.Context, o *writeOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(refs) == 0 {
+		fmt.Fprintln(o.f.Err, "no items on stdin: nothing to do")
+		return nil
+	}
 	client, cr, err := o.f.UserClient()
 	if err != nil {
 		return err

@@ -72,6 +72,10 @@ func runAdd(ctx context.Context, o *addOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(refs) == 0 {
+		fmt.Fprintln(o.f.Err, "no items on stdin: nothing to add")
+		return nil
+	}
 	client, cr, err := o.f.UserClient()
 	if err != nil {
 		return err

@@ -518,3 +518,19 @@ func TestDedupeStopsHalfWay(t *testing.T) {
 		t.Errorf("after putting back (-want +got):\n%s", diff)
 	}
 }
+
+// TestEmptyInput: a pipeline that found nothing adds nothing, and asks
+// Spotify nothing.
+func TestEmptyInput(t *testing.T) {
+	e := newEnv(t, 1, editAll)
+	e.stdin = "# nothing found\n\n"
+	if err := e.add([]string{"Mine"}, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := runRemove(context.Background(), &removeOptions{f: e.factory(), Playlist: "Mine"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.fake.Stats().APIRequests); n != 0 || !strings.Contains(e.errb.String(), "nothing to remove") {
+		t.Errorf("requests %v, stderr %q", e.fake.Stats().APIRequests, e.errb.String())
+	}
+}

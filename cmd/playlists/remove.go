@@ -55,6 +55,10 @@ func runRemove(ctx context.Context, o *removeOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(refs) == 0 {
+		fmt.Fprintln(o.f.Err, "no items on stdin: nothing to remove")
+		return nil
+	}
 	client, cr, err := o.f.UserClient()
 	if err != nil {
 		return err
