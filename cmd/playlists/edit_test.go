@@ -428,6 +428,13 @@ func TestImportExportifyCSV(t *testing.T) {
 	if e.fake.Stats().APIRequests["/v1/me/playlists"] != before {
 		t.Error("a playlist was created for a bad file")
 	}
+	dir := t.TempDir()
+	if err := runImport(context.Background(), &importOptions{f: e.factory(), File: dir}); err == nil || !strings.Contains(err.Error(), "is a directory: give one playlist file of it, such as "+filepath.Join(dir, "playlists", "ID.json")) {
+		t.Errorf("a directory: %v", err)
+	}
+	if err := runImport(context.Background(), &importOptions{f: e.factory(), File: filepath.Join(dir, "none.json")}); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("a missing file: %v", err)
+	}
 	noURI := filepath.Join(t.TempDir(), "x.csv")
 	_ = os.WriteFile(noURI, []byte("Name,Artist\na,b\n"), 0o600)
 	if err := runImport(context.Background(), &importOptions{f: e.factory(), File: noURI}); err == nil || !strings.Contains(err.Error(), `no "Track URI" column`) {

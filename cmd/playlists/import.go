@@ -147,6 +147,9 @@ func runImport(ctx context.Context, o *importOptions) error {
 func readImport(f *cmdutil.Factory, file string) (*imported, error) {
 	var r io.Reader = f.In
 	if file != "-" {
+		if st, err := os.Stat(file); err == nil && st.IsDir() {
+			return nil, cmdutil.UsageErrorf("%s is a directory: give one playlist file of it, such as %s", file, filepath.Join(file, "playlists", "ID.json"))
+		}
 		fh, err := os.Open(file)
 		if err != nil {
 			return nil, err
