@@ -34,10 +34,11 @@ func newImportCmd(f *cmdutil.Factory, runF func(context.Context, *importOptions)
 (DIR/playlists/ID.json) or a CSV of Exportify (or of spotcli export --csv),
 which needs its "Track URI" column. FILE - reads stdin.
 
-Without --into, a new private playlist is created, named --name, else the
-exported playlist's name (for a CSV, the file's name without .csv), with the
-exported description; its ID is printed on stdout. With --into PLAYLIST the
-items go into an existing playlist instead; ` + PlaylistHelp + `
+Without --into, a new playlist is created, named --name, else the exported
+playlist's name (for a CSV, the file's name without .csv), with the exported
+description, public if the exported one was (a CSV's is private); its ID is
+printed on stdout. With --into PLAYLIST the items go into an existing playlist
+instead; ` + PlaylistHelp + `
 
 Local files and items Spotify no longer has cannot be added: each is listed on
 stderr and skipped. If Spotify fails part way, the error says how many items
