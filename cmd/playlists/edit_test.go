@@ -251,6 +251,10 @@ func TestAddRefusals(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "Spotify answered 403") || !strings.Contains(err.Error(), "Spotify lets only its owner and its collaborators change it") {
 		t.Errorf("someone else's playlist: %v", err)
 	}
+	err = e.add([]string{bobsID, e.tracks[0]}, true, nil)
+	if err == nil || !strings.Contains(err.Error(), "read the items of only the playlists you own or collaborate on") {
+		t.Errorf("--unique on someone else's playlist: %v", err)
+	}
 	e = newEnv(t, 1, "playlist-read-private")
 	err = e.add([]string{mineID, e.tracks[0]}, false, nil)
 	if err == nil || !strings.Contains(err.Error(), "needs the playlist-modify-public or playlist-modify-private scope") ||

@@ -115,6 +115,8 @@ func explainWrite(ctx context.Context, cr *auth.Source, err error, method string
 	switch {
 	case ae.Status == 403 && api.IsScopeError(err):
 		return cmdutil.ScopeHint(ctx, cr, err, method, "playlists/"+t.ID+"/items")
+	case ae.Status == 403 && method == "GET":
+		ae.Hint = fmt.Sprintf("hint: Spotify lets apps in development mode read the items of only the playlists you own or collaborate on, and %s is not one of them", t.ID)
 	case ae.Status == 403:
 		owner := "someone else"
 		if t.Owner != "" {
