@@ -16,16 +16,16 @@ import (
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
-type env struct {
+type editEnv struct {
 	fake      *spotifytest.Server
 	vars      map[string]string
 	tracks    []string
 	out, errb bytes.Buffer
 }
 
-func newEnv(t *testing.T, n int, scopes ...string) *env {
+func newEditEnv(t *testing.T, n int, scopes ...string) *editEnv {
 	s := cmdutiltest.WithToken(t, cmdutiltest.Options{DevMode: true, Scopes: scopes})
-	e := &env{fake: s.Fake}
+	e := &editEnv{fake: s.Fake}
 	var ts []spotifytest.Track
 	for i := range n {
 		ts = append(ts, spotifytest.Track{ID: fmt.Sprintf("0Abba%017d", i), Name: fmt.Sprintf("Song %d", i), Artists: []string{"ABBA"}})
@@ -36,7 +36,7 @@ func newEnv(t *testing.T, n int, scopes ...string) *env {
 	return e
 }
 
-func (e *env) factory(stdin string) *cmdutil.Factory {
+func (e *editEnv) factory(stdin string) *cmdutil.Factory {
 	e.out.Reset()
 	e.errb.Reset()
 	f := cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"})
@@ -47,7 +47,7 @@ func (e *env) factory(stdin string) *cmdutil.Factory {
 }
 
 func TestSaveRemoveContains(t *testing.T) {
-	e := newEnv(t, 100, "user-library-modify", "user-library-read")
+	e := newEditEnv(t, 100, "user-library-modify", "user-library-read")
 	ctx := context.Background()
 	stdin := "# liked\n" + strings.Join(e.tracks, "\n") + "\n"
 	if err := runWrite(ctx, &writeOptions{f: e.factory(stdin), method: http.MethodPut}); err != nil {
@@ -75,7 +75,7 @@ func TestSaveRemoveContains(t *testing.T) {
 }
 
 func TestSaveFailsPartWay(t *testing.T) {
-	e := newEnv(t, 100, "user-library-modify", "user-library-read")
+	e := newEditEnv(t, 100, "user-library-modify", "user-library-read")
 	e.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/library", Method: "PUT", SkipFirst: 1, Status: 400})
 	stdin := strings.Join(e.tracks, "\n") + "\n"
 	err := runWrite(context.Background(), &writeOptions{f: e.factory(stdin), method: http.MethodPut})
@@ -97,7 +97,7 @@ func TestSaveFailsPartWay(t *testing.T) {
 }
 
 func TestLibraryRefusals(t *testing.T) {
-	e := newEnv(t, 2, "user-library-read")
+	e := newEditEnv(t, 2, "user-library-read")
 	err := runWrite(context.Background(), &writeOptions{f: e.factory(""), Items: e.tracks, method: http.MethodPut})
 	if err == nil || !strings.Contains(err.Error(), "needs the user-library-modify scope") || !strings.Contains(err.Error(), "spotcli login --scopes") || strings.Contains(err.Error(), "0 of 2") {
 		t.Errorf("missing scope: %v", err)
