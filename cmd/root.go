@@ -75,6 +75,10 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 // NewRootCmd builds the command tree. Nothing here touches the network, the
 // keyring or the config file: that happens in the run functions.
 func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	if f.ItemKeywords == nil {
+		// "current" is an ITEM wherever one is taken: the item now playing.
+		f.ItemKeywords = map[string]cmdutil.ItemResolver{"current": player.CurrentFor}
+	}
 	root := &cobra.Command{
 		Use:   "spotcli",
 		Short: "A command-line client for the Spotify Web API, made for scripts",

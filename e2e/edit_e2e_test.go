@@ -22,7 +22,7 @@ import (
 )
 
 // editScopes are what the edit commands need.
-var editScopes = append(slices.Clone(defaultScopes), "playlist-modify-public", "playlist-modify-private", "user-library-modify", "user-library-read")
+var editScopes = append(slices.Clone(defaultScopes), "playlist-modify-public", "playlist-modify-private", "user-library-modify", "user-library-read", "user-read-currently-playing")
 
 // loginEdit logs alice in with the edit scopes, to a development-mode app or
 // the normal one, and gives the catalog n ABBA tracks (and two of someone

@@ -2,18 +2,17 @@ package cmdutil
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/spotcli/spotcli/internal/api"
-	"github.com/spotcli/spotcli/internal/auth"
 )
 
 // ItemsHelp is the paragraph of every command that takes ITEMs.
 const ItemsHelp = `An ITEM is a Spotify URI (spotify:track:ID, spotify:episode:ID), an
 open.spotify.com link as the Share menu copies it (?si=, /intl-xx/ and
-/embed/ are fine) or a bare ID, which is a track's. With no ITEM, or with -,
+/embed/ are fine), a bare ID, which is a track's, or current: the item now
+playing (spotcli now shows it). With no ITEM, or with -,
 the items are read from stdin, one a line; blank lines and lines starting
 with # are skipped. Every bad line is reported with its number, and then
 nothing is sent.`
@@ -70,24 +69,4 @@ func Where(refs []api.RefLine, i int) string {
 		return fmt.Sprintf("line %d", refs[i].Line)
 	}
 	return fmt.Sprintf("argument %d (%s)", i+1, refs[i].URI())
-}
-
-// ScopeHint replaces the generic hint of a 403 for a missing scope with the
-// scope the endpoint needs and the login command that adds it to the
-// current ones.
-func ScopeHint(ctx context.Context, cr *auth.Source, err error, method, path string) error {
-	var ae *api.Error
-	if !api.IsScopeError(err) || !errors.As(err, &ae) {
-		return err
-	}
-	var have []string
-	if cr != nil {
-		if rec, rerr := cr.Token(ctx); rerr == nil {
-			have = rec.Scopes
-		}
-	}
-	if h := api.ScopeHint(method, path, have); h != "" {
-		ae.Hint = h
-	}
-	return err
 }

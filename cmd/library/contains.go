@@ -39,7 +39,7 @@ func runContains(ctx context.Context, o *containsOptions) error {
 	if err != nil || len(refs) == 0 {
 		return err
 	}
-	client, cr, err := o.f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func runContains(ctx context.Context, o *containsOptions) error {
 	}
 	got, err := client.LibraryContains(ctx, uris)
 	if err != nil {
-		return cmdutil.ScopeHint(ctx, cr, err, "GET", "me/library/contains")
+		return err
 	}
 	for _, b := range got {
 		if _, err := fmt.Fprintln(o.f.Out, b); err != nil {

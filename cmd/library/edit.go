@@ -32,9 +32,9 @@ var parser = api.RefParser{Kinds: []string{"track", "album", "episode", "show", 
 const itemsHelp = `An ITEM is a Spotify URI (spotify:track:ID, spotify:album:ID, spotify:episode:ID,
 spotify:show:ID, spotify:audiobook:ID; spotify:artist:ID and spotify:user:ID
 follow, spotify:playlist:ID follows a playlist), an open.spotify.com link as
-the Share menu copies it, or a bare ID, which is a track's. With no ITEM, or
-with -, the items are read from stdin, one a line; blank lines and lines
-starting with # are skipped. Every bad line is reported with its number, and
+the Share menu copies it, a bare ID, which is a track's, or current: the item
+now playing. With no ITEM, or with -, the items are read from stdin, one a
+line; blank lines and lines starting with # are skipped. Every bad line is reported with its number, and
 then nothing is sent.
 
 Saving and removing need the user-library-modify scope (user-follow-modify

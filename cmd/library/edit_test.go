@@ -99,7 +99,7 @@ func TestSaveFailsPartWay(t *testing.T) {
 func TestLibraryRefusals(t *testing.T) {
 	e := newEditEnv(t, 2, "user-library-read")
 	err := runWrite(context.Background(), &writeOptions{f: e.factory(""), Items: e.tracks, method: http.MethodPut})
-	if err == nil || !strings.Contains(err.Error(), "needs the user-library-modify scope") || !strings.Contains(err.Error(), "spotcli login --scopes") || strings.Contains(err.Error(), "0 of 2") {
+	if err == nil || !strings.Contains(err.Error(), "needs the user-library-modify scope") || !strings.Contains(err.Error(), "spotcli login --add-scopes user-library-modify") || strings.Contains(err.Error(), "0 of 2") {
 		t.Errorf("missing scope: %v", err)
 	}
 	err = runWrite(context.Background(), &writeOptions{f: e.factory("x\nspotify:local:a:b:c:1\n"), method: http.MethodPut})

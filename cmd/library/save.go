@@ -66,7 +66,7 @@ func runWrite(ctx context.Context, o *writeOptions) error {
 		fmt.Fprintln(o.f.Err, "no items on stdin: nothing to do")
 		return nil
 	}
-	client, cr, err := o.f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
@@ -82,12 +82,12 @@ func runWrite(ctx context.Context, o *writeOptions) error {
 	var be *api.BatchError
 	switch {
 	case errors.As(err, &be) && be.Done == 0:
-		return cmdutil.ScopeHint(ctx, cr, be.Err, o.method, "me/library")
+		return be.Err
 	case errors.As(err, &be):
 		return fmt.Errorf("%s %d of %d items; the next is %s; run the same command again to finish (it is safe to repeat): %w",
-			verb, be.Done, be.Total, cmdutil.Where(refs, be.Done), cmdutil.ScopeHint(ctx, cr, be.Err, o.method, "me/library"))
+			verb, be.Done, be.Total, cmdutil.Where(refs, be.Done), be.Err)
 	case err != nil:
-		return cmdutil.ScopeHint(ctx, cr, err, o.method, "me/library")
+		return err
 	}
 	fmt.Fprintf(o.f.Err, "%s %d items\n", verb, len(uris))
 	return nil

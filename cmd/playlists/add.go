@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
-	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type addOptions struct {
@@ -76,7 +75,7 @@ func runAdd(ctx context.Context, o *addOptions) error {
 		fmt.Fprintln(o.f.Err, "no items on stdin: nothing to add")
 		return nil
 	}
-	client, cr, err := o.f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
@@ -86,12 +85,12 @@ func runAdd(ctx context.Context, o *addOptions) error {
 	}
 	send, skipped, err := selectNew(ctx, client, t, refs, o.Unique, false)
 	if err != nil {
-		return explainWrite(ctx, cr, err, "GET", t)
+		return explainWrite(err, "GET", t)
 	}
 	if o.Position != nil && t.Length != nil && *o.Position > *t.Length {
 		return cmdutil.UsageErrorf("--position %d is past the end of %s, which has %d items", *o.Position, t.label(), *t.Length)
 	}
-	if err := addRefs(ctx, client, cr, t, send, o.Position, "add", cmdutil.Where); err != nil {
+	if err := addRefs(ctx, client, t, send, o.Position, "add", cmdutil.Where); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("added %d items to %s", len(send), t.label())
@@ -140,7 +139,7 @@ func selectNew(ctx context.Context, client *api.Client, t *target, refs []api.Re
 
 // addRefs sends refs to the playlist and, when a batch fails, says how far
 // it got and how to finish. verb names the command for the rerun hint.
-func addRefs(ctx context.Context, client *api.Client, cr *auth.Source, t *target, refs []api.RefLine, position *int, verb string, where func([]api.RefLine, int) string) error {
+func addRefs(ctx context.Context, client *api.Client, t *target, refs []api.RefLine, position *int, verb string, where func([]api.RefLine, int) string) error {
 	uris := make([]string, len(refs))
 	for i, r := range refs {
 		uris[i] = r.URI()
@@ -151,9 +150,9 @@ func addRefs(ctx context.Context, client *api.Client, cr *auth.Source, t *target
 	}
 	var be *api.BatchError
 	if !errors.As(err, &be) {
-		return explainWrite(ctx, cr, err, "POST", t)
+		return explainWrite(err, "POST", t)
 	}
-	cause := explainWrite(ctx, cr, be.Err, "POST", t)
+	cause := explainWrite(be.Err, "POST", t)
 	rerun := "run the same command again with --unique to add the rest without duplicates"
 	if verb == "import" {
 		rerun = fmt.Sprintf("run spotcli playlists import again with --into %s to add the rest without duplicates", t.ID)

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
-	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type createOptions struct {
@@ -59,11 +58,11 @@ private playlist others can change. It needs the playlist-modify-private scope
 }
 
 func runCreate(ctx context.Context, o *createOptions) error {
-	client, cr, err := o.f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
-	id, err := createPlaylist(ctx, client, cr, o.Name, o.Description, o.Public, o.Collaborative)
+	id, err := createPlaylist(ctx, client, o.Name, o.Description, o.Public, o.Collaborative)
 	if err != nil {
 		return err
 	}
@@ -73,7 +72,7 @@ func runCreate(ctx context.Context, o *createOptions) error {
 
 // createPlaylist creates a playlist; a creation whose outcome is unknown is
 // not repeated: the error lists what the library now holds of that name.
-func createPlaylist(ctx context.Context, client *api.Client, cr *auth.Source, name, description string, public, collaborative bool) (string, error) {
+func createPlaylist(ctx context.Context, client *api.Client, name, description string, public, collaborative bool) (string, error) {
 	id, err := client.CreatePlaylist(ctx, name, description, public, collaborative)
 	var unknown *api.UnknownOutcomeError
 	switch {
@@ -87,8 +86,6 @@ func createPlaylist(ctx context.Context, client *api.Client, cr *auth.Source, na
 			return "", fmt.Errorf("creating %q: %w; your library now holds a playlist of that name, %s: check whether it is the new one before creating another", name, err, t.ID)
 		}
 		return "", fmt.Errorf("creating %q: %w; check with spotcli playlists before creating another", name, err)
-	case api.IsScopeError(err):
-		return "", cmdutil.ScopeHint(ctx, cr, err, "POST", "me/playlists")
 	}
 	return id, err
 }

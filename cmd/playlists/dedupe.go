@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
-	"github.com/spotcli/spotcli/internal/auth"
 )
 
 type dedupeOptions struct {
@@ -62,7 +61,7 @@ put back and the command that does it.`,
 }
 
 func runDedupe(ctx context.Context, o *dedupeOptions) error {
-	client, cr, err := o.f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
@@ -85,12 +84,12 @@ func runDedupe(ctx context.Context, o *dedupeOptions) error {
 		return nil
 	})
 	if err != nil {
-		return explainWrite(ctx, cr, err, "GET", t)
+		return explainWrite(err, "GET", t)
 	}
 	dups, steps := api.PlanDedupe(uris)
 	if !o.DryRun && len(steps) > 0 {
 		if err := client.ApplyDedupe(ctx, t.ID, steps); err != nil {
-			return dedupeFailure(ctx, cr, t, err)
+			return dedupeFailure(t, err)
 		}
 	}
 	for _, d := range dups {
@@ -107,10 +106,10 @@ func runDedupe(ctx context.Context, o *dedupeOptions) error {
 	return nil
 }
 
-func dedupeFailure(ctx context.Context, cr *auth.Source, t *target, err error) error {
+func dedupeFailure(t *target, err error) error {
 	var de *api.DedupeError
 	if !errors.As(err, &de) {
-		return fmt.Errorf("nothing was removed from %s: %w", t.label(), explainWrite(ctx, cr, err, "DELETE", t))
+		return fmt.Errorf("nothing was removed from %s: %w", t.label(), explainWrite(err, "DELETE", t))
 	}
 	var b strings.Builder
 	for _, in := range de.Missing {
@@ -122,5 +121,5 @@ func dedupeFailure(ctx context.Context, cr *auth.Source, t *target, err error) e
 		check = fmt.Sprintf(" (the outcome of the last request is unknown: check spotcli playlists items %s first)", t.ID)
 	}
 	return fmt.Errorf("dedupe of %s stopped half way: %w; put the first copies back with%s:%s",
-		t.label(), explainWrite(ctx, cr, de, "POST", t), check, b.String())
+		t.label(), explainWrite(de, "POST", t), check, b.String())
 }

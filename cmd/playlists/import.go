@@ -97,7 +97,7 @@ func runImport(ctx context.Context, o *importOptions) error {
 		}
 		return fmt.Sprintf("%s %d", in.unit, refs[i].Line)
 	}
-	client, cr, err := o.f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func runImport(ctx context.Context, o *importOptions) error {
 		}
 		var already int
 		if refs, already, err = selectNew(ctx, client, t, refs, false, true); err != nil {
-			return explainWrite(ctx, cr, err, "GET", t)
+			return explainWrite(err, "GET", t)
 		}
 		if already > 0 {
 			fmt.Fprintf(o.f.Err, "%s already holds %d of the items: adding the other %d\n", t.label(), already, len(refs))
@@ -122,7 +122,7 @@ func runImport(ctx context.Context, o *importOptions) error {
 		if name == "" {
 			return cmdutil.UsageErrorf("%s names no playlist: give --name", o.File)
 		}
-		id, err := createPlaylist(ctx, client, cr, name, in.description, in.public, false)
+		id, err := createPlaylist(ctx, client, name, in.description, in.public, false)
 		if err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func runImport(ctx context.Context, o *importOptions) error {
 			return err
 		}
 	}
-	if err := addRefs(ctx, client, cr, t, refs, nil, "import", where); err != nil {
+	if err := addRefs(ctx, client, t, refs, nil, "import", where); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("imported %d items into %s", len(refs), t.label())

@@ -59,7 +59,7 @@ func runRemove(ctx context.Context, o *removeOptions) error {
 		fmt.Fprintln(o.f.Err, "no items on stdin: nothing to remove")
 		return nil
 	}
-	client, cr, err := o.f.UserClient()
+	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
@@ -75,12 +75,12 @@ func runRemove(ctx context.Context, o *removeOptions) error {
 	var be *api.BatchError
 	switch {
 	case errors.As(err, &be) && be.Done == 0:
-		return explainWrite(ctx, cr, be.Err, "DELETE", t)
+		return explainWrite(be.Err, "DELETE", t)
 	case errors.As(err, &be):
 		return fmt.Errorf("removed %d of %d distinct items from %s; removing is safe to repeat: run the same command again: %w",
-			be.Done, be.Total, t.label(), explainWrite(ctx, cr, be.Err, "DELETE", t))
+			be.Done, be.Total, t.label(), explainWrite(be.Err, "DELETE", t))
 	case err != nil:
-		return explainWrite(ctx, cr, err, "DELETE", t)
+		return explainWrite(err, "DELETE", t)
 	}
 	fmt.Fprintf(o.f.Err, "removed every occurrence of %d items from %s\n", len(distinctRefs(refs)), t.label())
 	return nil

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
-	"github.com/spotcli/spotcli/internal/auth"
 )
 
 // PlaylistHelp is the paragraph of every command that takes a PLAYLIST.
@@ -107,14 +106,14 @@ func (e *notFoundError) Error() string {
 
 // explainWrite turns Spotify's refusals of a playlist write into what to do:
 // someone else's playlist, a missing scope.
-func explainWrite(ctx context.Context, cr *auth.Source, err error, method string, t *target) error {
+func explainWrite(err error, method string, t *target) error {
 	var ae *api.Error
 	if !errors.As(err, &ae) {
 		return err
 	}
 	switch {
-	case ae.Status == 403 && api.IsScopeError(err):
-		return cmdutil.ScopeHint(ctx, cr, err, method, "playlists/"+t.ID+"/items")
+	case api.IsScopeError(err):
+		return err // the client's hint names the scope and the login command
 	case ae.Status == 403 && method == "GET":
 		ae.Hint = fmt.Sprintf("hint: Spotify lets apps in development mode read the items of only the playlists you own or collaborate on, and %s is not one of them", t.ID)
 	case ae.Status == 403:

@@ -32,6 +32,13 @@ func (e *BatchError) Error() string {
 
 func (e *BatchError) Unwrap() error { return e.Err }
 
+// IsScopeError reports whether err is Spotify's 403 for a missing scope
+// (whose hint the client has set from ScopeRules).
+func IsScopeError(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && missingScope(e)
+}
+
 // Progress is told how many items of the input are written, after each batch.
 type Progress func(done int)
 

@@ -373,30 +373,6 @@ func TestCreatePlaylist(t *testing.T) {
 	}
 }
 
-func TestScopeFor(t *testing.T) {
-	for _, tt := range []struct {
-		method, path, want string
-	}{
-		{"POST", "playlists/" + ownID + "/items", "playlist-modify-public"},
-		{"DELETE", "/playlists/x/items", "playlist-modify-public"},
-		{"PUT", "me/library?uris=spotify:track:x", "user-library-modify"},
-		{"GET", "me/library/contains?uris=x", "user-library-read"},
-		{"POST", "me/playlists", "playlist-modify-public"},
-	} {
-		e, ok := ScopeFor(tt.method, tt.path)
-		if !ok || e.Scopes[0] != tt.want {
-			t.Errorf("%s %s: %v %v", tt.method, tt.path, e, ok)
-		}
-	}
-	if _, ok := ScopeFor("GET", "me"); ok {
-		t.Error("GET /me is not an edit endpoint")
-	}
-	h := ScopeHint("PUT", "me/library?uris=x", []string{"user-read-private"})
-	if !strings.Contains(h, "user-library-modify") || !strings.Contains(h, "spotcli login --scopes 'user-read-private user-library-modify'") {
-		t.Errorf("hint %q", h)
-	}
-}
-
 // TestAddPlaylistItemsGatewayError: a 502 or 504 may come after Spotify's
 // service applied the write: the batch is checked before it is sent again.
 func TestAddPlaylistItemsGatewayError(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 // Messages of the Web API's playlist writes.
 const (
 	msgNotOwner      = "You cannot change a playlist you don't own."
-	msgScope         = "Insufficient client scope"
 	msgItemsLimit    = "You can add between 1 and 100 items at once"
 	msgRemoveLimit   = "You can remove between 1 and 100 items at once"
 	msgInvalidBase62 = "Invalid base62 id"
