@@ -281,3 +281,33 @@ func missingCommand(root *cobra.Command, line string) string {
 	}
 	return ""
 }
+
+// TestEditImportOfExport: what spotcli export writes, spotcli playlists
+// import recreates: the JSON file and the CSV, in order, with the local
+// file and the entry Spotify no longer has listed on stderr and skipped.
+func TestEditImportOfExport(t *testing.T) {
+	h := newHarness(t)
+	h.loginEdit(false, 0)
+	h.addMixed()
+	var want []string
+	for _, u := range h.fake.PlaylistURIs(mixedID) {
+		if u != "" && !strings.HasPrefix(u, "spotify:local:") {
+			want = append(want, u)
+		}
+	}
+	h.mustRun(0, "", "export", "backup", "--only", "playlists", "--csv")
+	for _, tt := range []struct{ file, name, unit string }{
+		{"backup/playlists/" + mixedID + ".json", "Restored", "entry"},
+		{"backup/playlists/" + mixedID + ".csv", "From CSV", "line"},
+	} {
+		r := h.mustRun(0, "", "playlists", "import", tt.file, "--name", tt.name)
+		id := strings.TrimSpace(r.stdout)
+		if diff := cmp.Diff(want, h.fake.PlaylistURIs(id)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.file, diff)
+		}
+		if !strings.Contains(r.stderr, "skipped "+tt.unit+" ") || !strings.Contains(r.stderr, `local file "My Demo"`) ||
+			!strings.Contains(r.stderr, fmt.Sprintf("imported %d items into %q", len(want), tt.name)) {
+			t.Errorf("%s: stderr:\n%s", tt.file, r.stderr)
+		}
+	}
+}

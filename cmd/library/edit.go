@@ -1,4 +1,3 @@
-// Package library holds spotcli library and its subcommands.
 package library
 
 import (
@@ -6,19 +5,6 @@ import (
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
 )
-
-// NewLibraryGroupCmd is spotcli library with only the edit subcommands;
-// the listing (library KIND) takes them in with AddEditCommands.
-func NewLibraryGroupCmd(f *cmdutil.Factory) *cobra.Command {
-	c := &cobra.Command{
-		Use:   "library",
-		Short: "Save, remove and check items of your library",
-		Args:  cmdutil.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-	}
-	AddEditCommands(c, f)
-	return c
-}
 
 // AddEditCommands adds save, remove and contains to the library command.
 func AddEditCommands(c *cobra.Command, f *cmdutil.Factory) {

@@ -169,8 +169,12 @@ func TestLibraryWrites(t *testing.T) {
 	if status, body := f.send("PUT", "/me/library"+q(uris[0]), tok, ""); status != 200 {
 		t.Fatalf("saving again: %d %v", status, body)
 	}
-	if got, want := f.srv.LibraryURIs("alice"), []string{"spotify:album:0AnAlbum00000000000001", uris[1], uris[0]}; !slices.Equal(got, want) {
-		t.Fatalf("library %v, want %v (newest first, no duplicate)", got, want)
+	if got, want := f.srv.LibraryURIs("alice"), []string{uris[1], uris[0], "spotify:album:0AnAlbum00000000000001"}; !slices.Equal(got, want) {
+		t.Fatalf("library %v, want %v (tracks newest first, then albums; no duplicate)", got, want)
+	}
+	_, tracks := f.get("/me/tracks", tok)
+	if items := tracks["items"].([]any); len(items) != 2 || items[0].(map[string]any)["track"].(map[string]any)["uri"] != uris[1] {
+		t.Errorf("/me/tracks after saving: %v", tracks)
 	}
 	if status, body := f.send("DELETE", "/me/library"+q(uris[1], uris[2]), tok, ""); status != 200 {
 		t.Fatalf("remove: %d %v", status, body)
