@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -13,9 +12,6 @@ import (
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
 )
-
-// formatURI writes one Spotify URI a line, the input of the edit commands.
-const formatURI = "uri"
 
 // Types are the kinds search finds, in the order of the help.
 var Types = []string{"track", "album", "artist", "playlist", "show", "episode"}
@@ -86,7 +82,7 @@ playlists): json and ndjson keep it, the other formats leave it out.`,
 	}
 	c.Flags().Var(&cmdutil.EnumValue{Val: &o.Type, Allowed: Types}, "type", "what to find: "+strings.Join(Types, ", "))
 	c.Flags().Var(&cmdutil.IntRange{Val: &o.Limit, Min: 1, Max: 1000}, "limit", "how many results, 1 to 1000")
-	c.Flags().VarP(&cmdutil.EnumValue{Val: &o.Output, Allowed: append(slices.Clone(cmdutil.Formats), formatURI)}, "output", "o", "output format: table, tsv, json, ndjson or uri (default table on a terminal, else tsv)")
+	c.Flags().VarP(&cmdutil.EnumValue{Val: &o.Output, Allowed: cmdutil.Formats}, "output", "o", "output format: table, tsv, json, ndjson or uri (default table on a terminal, else tsv)")
 	c.Flags().BoolVar(&o.JSON, "json", false, "short for -o json")
 	return c
 }
@@ -202,7 +198,7 @@ func runSearch(ctx context.Context, o *searchOptions) error {
 				continue // a result Spotify cannot show
 			}
 			switch format {
-			case formatURI:
+			case cmdutil.FormatURI:
 				if uri == "" {
 					continue
 				}

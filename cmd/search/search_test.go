@@ -59,7 +59,7 @@ func TestSearchLimits(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("dev=%v,limit=%d", tt.dev, tt.limit), func(t *testing.T) {
 			fake, vars := newFake(t, tt.dev, 100)
-			out := run(t, vars, &searchOptions{Query: "artist:ABBA", Limit: tt.limit, Output: formatURI})
+			out := run(t, vars, &searchOptions{Query: "artist:ABBA", Limit: tt.limit, Output: cmdutil.FormatURI})
 			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 			if len(lines) != tt.results || lines[0] != "spotify:track:0Abba00000000000000000" {
 				t.Errorf("%d results, want %d: %q", len(lines), tt.results, out)
@@ -87,7 +87,7 @@ func TestSearchFormats(t *testing.T) {
 	if !strings.HasPrefix(got, "NAME    ARTISTS      ALBUM  DURATION  ID\n") {
 		t.Errorf("table:\n%s", got)
 	}
-	if got := run(t, vars, &searchOptions{Query: "abba", Type: "album", Output: formatURI}); got != "" {
+	if got := run(t, vars, &searchOptions{Query: "abba", Type: "album", Output: cmdutil.FormatURI}); got != "" {
 		t.Errorf("albums: %q", got)
 	}
 }
