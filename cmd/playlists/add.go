@@ -41,6 +41,7 @@ input. A summary goes to stderr; stdout stays empty.`,
   spotcli search 'artist:ABBA' -o uri --limit 30 | spotcli playlists add "ABBA mix"
   spotcli library tracks -o uri | spotcli playlists add "Liked backup" --unique
   spotcli playlists add 3cEYpjA9oz9GiPac4AsH4n --position 0 https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC?si=x`,
+		ValidArgsFunction: completePlaylists(f),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return cmdutil.UsageErrorf("spotcli playlists add needs a PLAYLIST, then the items (or none, to read them from stdin)")

@@ -39,6 +39,7 @@ left alone. If Spotify fails between the two, the error names the items to
 put back and the command that does it.`,
 		Example: `  spotcli playlists dedupe "Liked backup" --dry-run
   spotcli playlists dedupe 3cEYpjA9oz9GiPac4AsH4n | cut -f2`,
+		ValidArgsFunction: completePlaylists(f),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return cmdutil.UsageErrorf("spotcli playlists dedupe takes one PLAYLIST, got %d arguments", len(args))

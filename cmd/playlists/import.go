@@ -71,6 +71,9 @@ items it already holds are skipped, so nothing is doubled.`,
 	}
 	c.Flags().StringVar(&o.Name, "name", "", "name of the new playlist (default the exported name)")
 	c.Flags().StringVar(&o.Into, "into", "", "add to this existing `PLAYLIST` instead of creating one")
+	_ = c.RegisterFlagCompletionFunc("into", func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return playlistCompletions(cmd, f, toComplete), cobra.ShellCompDirectiveNoFileComp
+	})
 	return c
 }
 

@@ -57,6 +57,7 @@ position alone, so that positions stay true; no field is made up.`,
 		Example: `  spotcli playlists items 37i9dQZF1DXcBWIGoYBM5M
   spotcli playlists items https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M | cut -f2
   spotcli playlists items spotify:playlist:37i9dQZF1DXcBWIGoYBM5M -o ndjson | jq -r .item.uri`,
+		ValidArgsFunction: completePlaylists(f),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return cmdutil.UsageErrorf("spotcli playlists items takes one playlist (an ID, a spotify:playlist: URI or an open.spotify.com URL), got %d arguments", len(args))

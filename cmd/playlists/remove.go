@@ -30,6 +30,7 @@ fails, run the same command again. A batch that was sent but never answered is
 checked by reading the playlist before anything else is sent.`,
 		Example: `  spotcli playlists remove "Road trip" spotify:track:4uLU6hMCjMI75M1A2tKUQC
   spotcli playlists items 3cEYpjA9oz9GiPac4AsH4n -o ndjson | jq -r 'select(.item.explicit) | .item.uri' | spotcli playlists remove 3cEYpjA9oz9GiPac4AsH4n`,
+		ValidArgsFunction: completePlaylists(f),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return cmdutil.UsageErrorf("spotcli playlists remove needs a PLAYLIST, then the items (or none, to read them from stdin)")
