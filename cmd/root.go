@@ -23,6 +23,7 @@ import (
 	"github.com/spotcli/spotcli/cmd/library"
 	"github.com/spotcli/spotcli/cmd/player"
 	"github.com/spotcli/spotcli/cmd/playlists"
+	"github.com/spotcli/spotcli/cmd/search"
 )
 
 // BuildInfo is set by main from -ldflags.
@@ -74,6 +75,10 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 // NewRootCmd builds the command tree. Nothing here touches the network, the
 // keyring or the config file: that happens in the run functions.
 func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	if f.ItemKeywords == nil {
+		// "current" is an ITEM wherever one is taken: the item now playing.
+		f.ItemKeywords = map[string]cmdutil.ItemResolver{"current": player.CurrentFor}
+	}
 	root := &cobra.Command{
 		Use:   "spotcli",
 		Short: "A command-line client for the Spotify Web API, made for scripts",
@@ -108,7 +113,8 @@ made for pipes: data on stdout, everything else on stderr.
 		authcmd.NewStatusCmd(f, nil),
 		authcmd.NewWhoamiCmd(f, nil),
 		playlists.NewPlaylistsCmd(f, nil),
-		library.NewLibraryCmd(f, nil),
+		search.NewSearchCmd(f, nil),
+		libraryCmd(f),
 		exportcmd.NewExportCmd(f, nil),
 		apicmd.NewAPICmd(f, nil),
 		configcmd.NewConfigCmd(f),
@@ -120,4 +126,12 @@ made for pipes: data on stdout, everything else on stderr.
 	// After every AddCommand: completions are registered by walking the tree.
 	registerCompletions(root, f)
 	return root
+}
+
+// libraryCmd is library KIND with the edit subcommands (save, remove,
+// contains).
+func libraryCmd(f *cmdutil.Factory) *cobra.Command {
+	c := library.NewLibraryCmd(f, nil)
+	library.AddEditCommands(c, f)
+	return c
 }

@@ -148,6 +148,20 @@ func TestItemsIDForms(t *testing.T) {
 		"open.spotify.com/playlist/" + mixedID,
 		" " + mixedID + "\n",
 	}
+	// Since the edit commands, a word that is no ID is a playlist's name.
+	accepted = append(accepted, "Mixed", " Mixed ")
+	for _, name := range []string{"short", mixedID + "x", "0Mixed-Items0000000001"} {
+		t.Run("looks up the name "+name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginAlice()
+			h.addMixed()
+			r := h.mustRun(1, "", "playlists", "items", name)
+			if !strings.Contains(r.stderr, `you have no playlist named "`+name+`"`) || r.stdout != "" {
+				t.Errorf("stderr:\n%s", r)
+			}
+		})
+	}
 	for _, arg := range accepted {
 		t.Run("accepts "+arg, func(t *testing.T) {
 			t.Parallel()
@@ -164,9 +178,8 @@ func TestItemsIDForms(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"short"}, `"short" is not a playlist`},
-		{[]string{mixedID + "x"}, "22 letters and digits"},
-		{[]string{"0Mixed-Items0000000001"}, "spotify:playlist:ID URI"},
+		{[]string{"https://open.spotify.com/playlist/short"}, "22 letters and digits"},
+		{[]string{"spotify:playlist:" + mixedID + "x"}, "spotify:playlist:ID URI"},
 		{[]string{"spotify:track:" + mixedID}, "is not a playlist"},
 		{[]string{"spotify:playlist:"}, "is not a playlist"},
 		{[]string{"https://open.spotify.com/album/" + mixedID}, "open.spotify.com/playlist/ID URL"},

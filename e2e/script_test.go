@@ -37,9 +37,12 @@ import (
 //	fake player               alice's Kitchen speaker (active) and Laptop; the
 //	                          Kitchen plays two tracks of a playlist (player.go)
 //	fake idle                 no device is active
-//	seed PROFILE DAYS [expired|player]
+//	fake tracks N ARTIST      the catalog gets N tracks by ARTIST, "Song 0"...,
+//	                          with IDs ARTIST (5 letters) then the number
+//	seed PROFILE DAYS [expired|player|edit]
 //	                          a stored login of alice made DAYS ago (its access
-//	                          token fresh, or expired; or with the player's scopes)
+//	                          token fresh, or expired; or with the player's
+//	                          scopes; or with the edit commands')
 //
 // and the programs fakebrowser (spotcli's $BROWSER: it approves the login),
 // exits (exits N COMMAND... succeeds when COMMAND exits with N) and
@@ -143,6 +146,11 @@ func scriptFake(ts *testscript.TestScript, neg bool, args []string) {
 		fake.ExpireAccessTokens()
 	case "player", "idle":
 		scriptPlayer(ts, fake, args[0])
+	case "tracks":
+		need(3)
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		fake.AddTracks(scriptTracks(n, args[2])...)
 	case "tokens":
 		need(2)
 		access, refresh := fake.IssueTokens(testClientID, "alice", defaultScopes, spotifytest.FlowPKCE, time.Now())
@@ -154,13 +162,16 @@ func scriptFake(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func scriptSeed(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 || len(args) > 3 || (len(args) == 3 && args[2] != "expired" && args[2] != "player") {
-		ts.Fatalf("usage: seed PROFILE DAYS [expired|player]")
+	if neg || len(args) < 2 || len(args) > 3 || (len(args) == 3 && args[2] != "expired" && args[2] != "player" && args[2] != "edit") {
+		ts.Fatalf("usage: seed PROFILE DAYS [expired|player|edit]")
 	}
 	scopes := defaultScopes
-	if len(args) == 3 && args[2] == "player" {
+	switch {
+	case len(args) == 3 && args[2] == "player":
 		scopes = append(slices.Clone(defaultScopes), api.PlayerScopes...)
 		args = args[:2]
+	case len(args) == 3 && args[2] == "edit":
+		scopes, args = editScopes, args[:2]
 	}
 	fake := ts.Value("fake").(*spotifytest.Server)
 	days, err := strconv.Atoi(args[1])
@@ -182,6 +193,23 @@ func scriptSeed(ts *testscript.TestScript, neg bool, args []string) {
 	path := filepath.Join(ts.Getenv("SPOTCLI_CONFIG_DIR"), "tokens", args[0]+".json")
 	ts.Check(os.MkdirAll(filepath.Dir(path), 0o700))
 	ts.Check(os.WriteFile(path, b, 0o600))
+}
+
+// scriptTracks are n tracks by artist, "Song 0" onwards, whose IDs are the
+// artist's first five letters and digits, zero-padded, then the number.
+func scriptTracks(n int, artist string) []spotifytest.Track {
+	prefix := ""
+	for _, r := range artist {
+		if len(prefix) < 5 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			prefix += string(r)
+		}
+	}
+	prefix += strings.Repeat("0", 5-len(prefix))
+	var out []spotifytest.Track
+	for i := range n {
+		out = append(out, spotifytest.Track{ID: fmt.Sprintf("%s%017d", prefix, i), Name: fmt.Sprintf("Song %d", i), Artists: []string{artist}, Album: "Gold", DurationMS: 180_000})
+	}
+	return out
 }
 
 // pastingUserMain runs os.Args[1:] as a user at a terminal whose browser

@@ -47,6 +47,9 @@ type Factory struct {
 	Keyring config.KeyringBackend
 	// OpenBrowser opens a URL for the user; nil uses $BROWSER or the OS default.
 	OpenBrowser func(url string) error
+	// ItemKeywords are words an ITEM may be besides references, each with
+	// what resolves it (the player commands give "current"); see ReadItems.
+	ItemKeywords map[string]ItemResolver
 
 	// Set from the global flags when a command runs.
 	flags      *pflag.FlagSet

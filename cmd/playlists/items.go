@@ -15,8 +15,10 @@ import (
 )
 
 type playlistItemsOptions struct {
-	f          *cmdutil.Factory
-	PlaylistID string
+	f *cmdutil.Factory
+	// PlaylistID is the playlist given by ID, URI or URL; PlaylistName the
+	// one given by name, which resolvePlaylist looks up.
+	PlaylistID, PlaylistName string
 	cmdutil.ListOptions
 }
 
@@ -25,9 +27,8 @@ func newPlaylistItemsCmd(f *cmdutil.Factory, runF func(context.Context, *playlis
 	c := &cobra.Command{
 		Use:   "items PLAYLIST",
 		Short: "List the items (tracks and episodes) of a playlist",
-		Long: `List every item of a playlist, following Spotify's pages to the end. PLAYLIST is
-a playlist ID, a spotify:playlist:ID URI or an https://open.spotify.com/playlist/ID
-URL (as the Share menu copies it).
+		Long: `List every item of a playlist, following Spotify's pages to the end.
+` + PlaylistHelp + `
 
 Spotify only returns the items of playlists the user owns or collaborates on
 to apps in development mode: for any other playlist it answers 403.
@@ -56,6 +57,7 @@ position alone, so that positions stay true; no field is made up.`,
 		Example: `  spotcli playlists items 37i9dQZF1DXcBWIGoYBM5M
   spotcli playlists items https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M | cut -f2
   spotcli playlists items spotify:playlist:37i9dQZF1DXcBWIGoYBM5M -o ndjson | jq -r .item.uri`,
+		ValidArgsFunction: completePlaylists(f),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return cmdutil.UsageErrorf("spotcli playlists items takes one playlist (an ID, a spotify:playlist: URI or an open.spotify.com URL), got %d arguments", len(args))
@@ -63,11 +65,14 @@ position alone, so that positions stay true; no field is made up.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parsePlaylistID(args[0])
-			if err != nil {
+			if err := checkPlaylistArg(args[0]); err != nil {
 				return err
 			}
-			o.PlaylistID = id
+			if id, err := parsePlaylistID(args[0]); err == nil {
+				o.PlaylistID = id
+			} else {
+				o.PlaylistName = args[0]
+			}
 			if err := o.ResolveJSON(cmd); err != nil {
 				return err
 			}
@@ -172,8 +177,16 @@ func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
 	if err != nil {
 		return err
 	}
+	id := o.PlaylistID
+	if id == "" {
+		t, err := resolvePlaylist(ctx, client, o.PlaylistName)
+		if err != nil {
+			return err
+		}
+		id = t.ID
+	}
 	// additional_types asks for episodes as episodes, not as tracks.
-	path := "playlists/" + o.PlaylistID + "/items?additional_types=track%2Cepisode"
+	path := "playlists/" + id + "/items?additional_types=track%2Cepisode"
 	err = o.List(ctx, o.f, client, path, cmdutil.Listing{
 		Header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"},
 		Fit:    1,

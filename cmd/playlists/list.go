@@ -57,7 +57,14 @@ empty, never guessed: the track count when it gives none, the visibility when
 		},
 	}
 	o.AddFlags(c, "playlists")
-	c.AddCommand(newPlaylistItemsCmd(f, nil))
+	c.AddCommand(
+		newPlaylistItemsCmd(f, nil),
+		newCreateCmd(f, nil),
+		newAddCmd(f, nil),
+		newRemoveCmd(f, nil),
+		newDedupeCmd(f, nil),
+		newImportCmd(f, nil),
+	)
 	return c
 }
 

@@ -10,9 +10,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spotcli/spotcli/internal/auth"
@@ -54,6 +56,10 @@ type Client struct {
 	ScopeHint func(method, path string, need []string) string
 
 	gate Gate
+	// searchPage is the largest search page Spotify granted this run: 0
+	// until a search asked, then 50, or 10 once Spotify answered
+	// "Invalid limit" (a development-mode app).
+	searchPage atomic.Int32
 }
 
 // Response is a complete answer of the API.
@@ -156,6 +162,42 @@ func (e *OriginError) Error() string {
 // renews the token once, a 429 closes the gate for Retry-After, and a GET is
 // retried on 5xx and connection errors.
 func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) (*Response, error) {
+	idempotent := method == http.MethodGet || method == http.MethodHead
+	return c.do(ctx, method, pathOrURL, body, retryPolicy{answered: idempotent, sent: idempotent})
+}
+
+// Write sends a request that changes something. It is retried as a GET is
+// when Spotify answered 429, 500 or 503 (nothing was done) or when it failed
+// before any of it was sent; when it failed after it was sent (a dropped
+// connection, no answer in time) or a gateway answered 502 or 504 (the
+// service behind it may have acted) it is not sent again: the error is an
+// *UnknownOutcomeError, and the caller checks by reading what the write
+// would have changed, then sends it again if it did not happen.
+func (c *Client) Write(ctx context.Context, method, pathOrURL string, body []byte) (*Response, error) {
+	return c.do(ctx, method, pathOrURL, body, retryPolicy{answered: true, unsent: true})
+}
+
+// retryPolicy says which failures of a request are retried (429 always is).
+type retryPolicy struct {
+	answered bool // a 500, 502, 503 or 504 answer
+	sent     bool // a connection error after the request was sent
+	unsent   bool // a connection error before any of it was sent
+}
+
+// UnknownOutcomeError is a write that was sent but never answered: Spotify
+// may or may not have applied it.
+type UnknownOutcomeError struct {
+	Method, URL string
+	Err         error
+}
+
+func (e *UnknownOutcomeError) Error() string {
+	return fmt.Sprintf("%s %s: %v: Spotify may or may not have applied it", e.Method, e.URL, e.Err)
+}
+
+func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
+
+func (c *Client) do(ctx context.Context, method, pathOrURL string, body []byte, policy retryPolicy) (*Response, error) {
 	u, err := c.URL(pathOrURL)
 	if err != nil {
 		return nil, err
@@ -164,7 +206,6 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) 
 	if attempts <= 0 {
 		attempts = 4
 	}
-	retryable := method == http.MethodGet || method == http.MethodHead
 	renewed := false
 	fresh := "" // the token Renew handed back
 	failures := 0
@@ -180,7 +221,7 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) 
 				return nil, err
 			}
 		}
-		resp, err := c.send(ctx, method, u, tok, body)
+		resp, sent, err := c.send(ctx, method, u, tok, body)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -189,9 +230,12 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) 
 			if errors.As(err, &tl) {
 				return nil, err // the same answer again would be as large
 			}
+			if sent && !policy.sent && policy.unsent {
+				return nil, &UnknownOutcomeError{Method: method, URL: redactURL(u), Err: err}
+			}
 			lastErr = fmt.Errorf("%s %s: %w", method, redactURL(u), err)
 			failures++
-			if retryable && failures < attempts {
+			if (policy.sent || !sent && policy.unsent) && failures < attempts {
 				if err := sleep(ctx, c.backoff(failures)); err != nil {
 					return nil, err
 				}
@@ -225,7 +269,11 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) 
 			}
 			c.gate.Block(time.Now().Add(wait))
 			continue
-		case retryable && (s == 500 || s == 502 || s == 503 || s == 504):
+		case policy.unsent && !policy.sent && (s == 502 || s == 504):
+			// A gateway answered, not Spotify's service: the write may have
+			// been applied behind it. The caller checks before resending.
+			return nil, &UnknownOutcomeError{Method: method, URL: redactURL(u), Err: parseError(resp)}
+		case policy.answered && (s == 500 || s == 502 || s == 503 || s == 504):
 			failures++
 			lastErr = parseError(resp)
 			if failures < attempts {
@@ -244,13 +292,28 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) 
 	}
 }
 
-func (c *Client) send(ctx context.Context, method string, u *url.URL, token string, body []byte) (*Response, error) {
+// send makes one attempt; sent reports whether any of the request reached
+// the connection, which is when a failed write's outcome is unknown.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, token string, body []byte) (_ *Response, sent bool, _ error) {
+	resp, err := c.attempt(ctx, method, u, token, body, &sent)
+	return resp, sent, err
+}
+
+func (c *Client) attempt(ctx context.Context, method string, u *url.URL, token string, body []byte, sent *bool) (*Response, error) {
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	var wrote atomic.Bool
+	defer func() { *sent = wrote.Load() }()
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		// Headers may reach Spotify before the connection fails: from
+		// here on, a write may have been applied.
+		WroteHeaderField: func(string, []string) { wrote.Store(true) },
+		WroteHeaders:     func() { wrote.Store(true) },
+	})
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)

@@ -294,7 +294,8 @@ var searchTypes = map[string]string{
 	"show": "shows", "episode": "episodes", "audiobook": "audiobooks",
 }
 
-// handleSearch serves GET /v1/search: tracks whose name or artist holds q,
+// handleSearch serves GET /v1/search: tracks whose name or artist holds q
+// (an "artist:" prefix is dropped), and episodes whose name or show does,
 // case-insensitively, in the order they joined the catalog; the other types
 // find nothing. Development-mode apps get at most 10 results a page, 5 by
 // default, as since February 2026; others 50 and 20.
@@ -326,13 +327,16 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, c *caller)
 		return
 	}
 
-	var found []Track
+	var found, episodes []Track
 	s.mu.Lock()
 	ct := s.contentLocked()
-	needle := strings.ToLower(query)
+	needle := strings.ToLower(strings.TrimPrefix(query, "artist:"))
 	for _, id := range ct.order {
 		t := ct.tracks[id]
 		if t.Episode {
+			if strings.Contains(strings.ToLower(t.Name), needle) || strings.Contains(strings.ToLower(t.Show), needle) {
+				episodes = append(episodes, t)
+			}
 			continue
 		}
 		if strings.Contains(strings.ToLower(t.Name), needle) || slices.ContainsFunc(t.Artists, func(a string) bool {
@@ -347,8 +351,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, c *caller)
 	answer := map[string]any{}
 	for _, t := range types {
 		var hits []Track
-		if t == "track" {
+		switch t {
+		case "track":
 			hits = found
+		case "episode":
+			hits = episodes
 		}
 		items := []any{}
 		if offset < len(hits) {

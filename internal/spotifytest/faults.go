@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,34 @@ type Fault struct {
 	Hang       bool   // never answer (until the client gives up or the server closes)
 	Reset      bool   // close the connection without an answer
 	SkipFirst  int    // let this many matching requests pass first
+	// Method limits the fault to requests of one method ("" is any;
+	// AnyWrite is every method but GET and HEAD), so that a test can fail
+	// the Nth write to a path its reads share.
+	Method string
+	// ApplyThenReset serves the request normally (a write takes effect)
+	// and then closes the connection without an answer: the client cannot
+	// know whether its write happened.
+	ApplyThenReset bool
+	// Apply serves the request normally first (a write takes effect), and
+	// then answers with the fault's Status, Reset or Hang: a gateway's 502
+	// after the service did the work.
+	Apply bool
+}
+
+// AnyWrite is a Fault.Method matching every method that changes something.
+const AnyWrite = "WRITE"
+
+func (f *Fault) matches(r *http.Request) bool {
+	if f.Path != r.URL.Path {
+		return false
+	}
+	switch f.Method {
+	case "":
+		return true
+	case AnyWrite:
+		return r.Method != http.MethodGet && r.Method != http.MethodHead
+	}
+	return f.Method == r.Method
 }
 
 // activeFault is a Fault with its counters.
@@ -32,8 +61,8 @@ type activeFault struct {
 // InjectFault adds a fault. It panics on a fault that would answer nothing
 // meaningful (no Status, Hang or Reset), which is a bug in the test.
 func (s *Server) InjectFault(f Fault) {
-	if f.Status == 0 && !f.Hang && !f.Reset {
-		panic(fmt.Sprintf("spotifytest: fault on %q needs a Status, Hang or Reset", f.Path))
+	if f.Status == 0 && !f.Hang && !f.Reset && !f.ApplyThenReset {
+		panic(fmt.Sprintf("spotifytest: fault on %q needs a Status, Hang, Reset or ApplyThenReset", f.Path))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -60,11 +89,11 @@ func (s *Server) SetRateLimit(every int, retryAfter time.Duration) {
 
 // takeFault returns the fault that applies to this request, if any, and
 // counts it as served.
-func (s *Server) takeFault(path string) *Fault {
+func (s *Server) takeFault(r *http.Request) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range s.faults {
-		if f.Path != path {
+		if !f.matches(r) {
 			continue
 		}
 		f.seen++
@@ -82,8 +111,17 @@ func (s *Server) takeFault(path string) *Fault {
 }
 
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault, isAPI bool) {
+	if f.Apply && !f.ApplyThenReset {
+		s.route(httptest.NewRecorder(), r)
+	}
 	switch {
 	case f.Reset:
+		resetConn(w)
+		return
+	case f.ApplyThenReset:
+		// The handler writes into a recorder nobody reads; what it
+		// changed stays changed.
+		s.route(httptest.NewRecorder(), r)
 		resetConn(w)
 		return
 	case f.Hang:

@@ -347,57 +347,51 @@ func (s *Server) handleCreatePlaylist(w http.ResponseWriter, r *http.Request, c 
 }
 
 // handleAddPlaylistItems serves POST /v1/playlists/{id}/items:
-// {"uris": [...], "position": N}, at most 100 spotify:track: or
-// spotify:episode: URIs of the catalog, added by the owner or a collaborator
-// with playlist-modify-public (public playlists) or playlist-modify-private.
+// {"uris": [...], "position": N} (or ?uris=a,b&position=N), at most 100
+// spotify:track: or spotify:episode: URIs of the catalog, added by the owner
+// or a collaborator (writablePlaylist).
 func (s *Server) handleAddPlaylistItems(w http.ResponseWriter, r *http.Request, c *caller, id string) {
-	if !c.hasUser {
-		writeAPIError(w, http.StatusUnauthorized, msgUserRequired)
-		return
-	}
 	var body struct {
 		URIs     []string `json:"uris"`
 		Position *int     `json:"position"`
 	}
-	if !jsonBody(w, r, &body) {
+	if q := r.URL.Query(); q.Has("uris") {
+		body.URIs = strings.Split(q.Get("uris"), ",")
+		if q.Has("position") {
+			n, err := strconv.Atoi(q.Get("position"))
+			if err != nil {
+				writeAPIError(w, http.StatusBadRequest, "Invalid position")
+				return
+			}
+			body.Position = &n
+		}
+	} else if !jsonBody(w, r, &body) {
 		return
 	}
-	a, ok := s.lookupPlaylist(c, id)
+	a, ok := s.writablePlaylist(w, c, id)
 	if !ok {
-		writeAPIError(w, http.StatusNotFound, msgResourceNotFound)
 		return
-	}
-	scope := "playlist-modify-private"
-	if a.pl.Public && !a.pl.Collaborative {
-		scope = "playlist-modify-public"
 	}
 	switch {
-	case !a.owner && !a.collab:
-		writeAPIError(w, http.StatusForbidden, "Forbidden")
-		return
-	case !c.can(scope):
-		writeAPIError(w, http.StatusForbidden, "Insufficient client scope")
-		return
 	case len(body.URIs) == 0 || len(body.URIs) > 100:
-		writeAPIError(w, http.StatusBadRequest, "You can add between 1 and 100 items at once")
+		writeAPIError(w, http.StatusBadRequest, msgItemsLimit)
 		return
 	case body.Position != nil && (*body.Position < 0 || *body.Position > len(a.items)):
 		writeAPIError(w, http.StatusBadRequest, "Index out of bounds")
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	ct := s.contentLocked()
 	var added []PlaylistItem
 	for _, uri := range body.URIs {
-		kind, tid, _ := strings.Cut(strings.TrimPrefix(uri, "spotify:"), ":")
-		t, ok := ct.tracks[tid]
-		if !strings.HasPrefix(uri, "spotify:") || !ok || (kind == "episode") != t.Episode || kind != "track" && kind != "episode" {
-			writeAPIError(w, http.StatusBadRequest, "Invalid base62 id")
+		t, ok := s.playableLocked(uri)
+		if !ok {
+			s.mu.Unlock()
+			writeAPIError(w, http.StatusBadRequest, msgInvalidBase62)
 			return
 		}
 		added = append(added, PlaylistItem{Track: &t, AddedAt: s.now().UTC().Truncate(time.Second), AddedBy: c.user.ID})
 	}
+	ct := s.contentLocked()
 	cur := ct.items[id]
 	at := len(cur)
 	if body.Position != nil {
@@ -405,7 +399,8 @@ func (s *Server) handleAddPlaylistItems(w http.ResponseWriter, r *http.Request, 
 	}
 	ct.items[id] = slices.Concat(cur[:at], added, cur[at:])
 	s.setTrackCountLocked(id, len(ct.items[id]))
-	writeJSON(w, http.StatusCreated, map[string]string{"snapshot_id": spotifyID("snapshot", id, strconv.Itoa(len(ct.items[id])))})
+	s.mu.Unlock()
+	s.writeSnapshot(w, http.StatusCreated, id)
 }
 
 // contentRoute routes the endpoints of items.go and catalog.go: it returns
@@ -414,14 +409,18 @@ func (s *Server) contentRoute(path, method string) (func(http.ResponseWriter, *h
 	if path == "/v1/search" {
 		return s.handleSearch, http.MethodGet
 	}
+	if h, m := s.editRoute(path, method); h != nil {
+		return h, m
+	}
+	if h, m := s.savedLibraryRoute(path, method); h != nil {
+		return h, m
+	}
 	parts := strings.Split(strings.TrimPrefix(path, "/v1/"), "/")
 	switch {
 	case len(parts) == 2 && parts[0] == "playlists" && parts[1] != "":
 		return func(w http.ResponseWriter, r *http.Request, c *caller) { s.handlePlaylist(w, r, c, parts[1]) }, http.MethodGet
 	case len(parts) == 2 && parts[0] == "tracks" && parts[1] != "":
 		return func(w http.ResponseWriter, r *http.Request, c *caller) { s.handleTrack(w, r, c, parts[1]) }, http.MethodGet
-	case len(parts) == 3 && parts[0] == "playlists" && parts[2] == "items" && method == http.MethodPost:
-		return func(w http.ResponseWriter, r *http.Request, c *caller) { s.handleAddPlaylistItems(w, r, c, parts[1]) }, http.MethodPost
 	case len(parts) == 3 && parts[0] == "playlists" && (parts[2] == "items" || parts[2] == "tracks"):
 		legacy := parts[2] == "tracks"
 		return func(w http.ResponseWriter, r *http.Request, c *caller) {

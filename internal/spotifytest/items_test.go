@@ -181,7 +181,7 @@ func TestCreatePlaylistAndAddItems(t *testing.T) {
 		status          int
 		message         string
 	}{
-		{"/playlists/" + bobsID + "/items", pub, `{"uris":["` + uri + `"]}`, 403, "Forbidden"},
+		{"/playlists/" + bobsID + "/items", pub, `{"uris":["` + uri + `"]}`, 403, msgNotOwner},
 		{"/playlists/" + newID + "/items", pub, `{"uris":["spotify:track:0NoSuchTrack0000000000"]}`, 400, "Invalid base62 id"},
 		{"/playlists/" + newID + "/items", pub, `{"uris":["` + uri + `"],"position":"1"}`, 400, "Error parsing JSON."},
 		{"/playlists/" + newID + "/items", pub, `{"uris":["` + uri + `"],"position":9}`, 400, "Index out of bounds"},

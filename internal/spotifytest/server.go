@@ -88,6 +88,7 @@ type Server struct {
 	transition     bool                     // SetTransitionShapes
 	recorded       map[string]recordedRoute // answers recorded from the real API, by route (recorded.go)
 	players        *players                 // the player (player.go), made on first use
+	saved          map[string][]savedItem   // the users' libraries (savedlib.go), newest first
 	faults         []*activeFault
 	rateEvery      int
 	rateRetryAfter int // seconds
@@ -263,7 +264,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.wait(r, s.latency) {
 		return
 	}
-	if f := s.takeFault(path); f != nil {
+	if f := s.takeFault(r); f != nil {
 		s.serveFault(w, r, f, isAPI)
 		return
 	}
@@ -271,7 +272,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.writeRateLimited(w, r, strconv.Itoa(retryAfter), retryAfter)
 		return
 	}
+	s.route(w, r)
+}
 
+// route answers a request that passed latency, faults and rate limiting.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	isAPI := path == "/v1" || strings.HasPrefix(path, "/v1/")
 	switch {
 	case path == "/authorize":
 		s.handleAuthorize(w, r)
