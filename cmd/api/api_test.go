@@ -193,8 +193,7 @@ func TestRunAPITerminal(t *testing.T) {
 	fake.AddApp(spotifytest.App{ClientID: "client"})
 	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice"})
 	access, _ := fake.IssueTokens("client", "alice", nil, spotifytest.FlowPKCE, time.Now())
-	t.Setenv("SPOTCLI_API_URL", fake.APIURL()) // viper reads SPOTCLI_* from the process
-	env := map[string]string{"SPOTCLI_ACCESS_TOKEN": access, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+	env := map[string]string{"SPOTCLI_ACCESS_TOKEN": access, "SPOTCLI_CONFIG_DIR": t.TempDir(), "SPOTCLI_API_URL": fake.APIURL()}
 	for _, tty := range []bool{false, true} {
 		var out, errb bytes.Buffer
 		f := cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"})

@@ -57,6 +57,7 @@ func TestWriteStatusNoMadeUpFields(t *testing.T) {
 		})
 	}
 }
+
 // TestRunStatusCheckRecorded: status --check reads /v1/me; replayed
 // recorded answers give the user line without made-up parts.
 func TestRunStatusCheckRecorded(t *testing.T) {

@@ -59,7 +59,7 @@ func TestCredentialsPrecedence(t *testing.T) {
 	if got := e.Record("default"); got.AccessToken != stored.AccessToken || got.RefreshToken != stored.RefreshToken {
 		t.Error("credentials from the environment changed the stored login")
 	}
-	if auth.EnvCredentials(os.Getenv) != "SPOTCLI_ACCESS_TOKEN" {
+	if auth.EnvCredentials(e.Getenv) != "SPOTCLI_ACCESS_TOKEN" {
 		t.Error("EnvCredentials")
 	}
 }

@@ -72,9 +72,11 @@ func (f *Factory) AddGlobalFlags(pf *pflag.FlagSet) {
 // settings read (--profile, --max-wait and the command's own).
 func (f *Factory) SetFlags(fs *pflag.FlagSet) { f.flags = fs }
 
-// NewFactory returns the Factory of the real process.
+// NewFactory returns the Factory of the real process. It is the one place
+// that hands the process's environment (os.Getenv) to the commands: below
+// it, everything reads Getenv.
 func NewFactory(build BuildInfo) *Factory {
-	return &Factory{
+	f := &Factory{
 		In:        os.Stdin,
 		Out:       os.Stdout,
 		Err:       os.Stderr,
@@ -82,17 +84,18 @@ func NewFactory(build BuildInfo) *Factory {
 		Getenv:    os.Getenv,
 		Now:       time.Now,
 		StdoutTTY: func() bool { return term.IsTerminal(int(os.Stdout.Fd())) },
-		TermWidth: func() int {
-			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
-				return w
-			}
-			if w, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && w > 0 {
-				return w
-			}
-			return 80
-		},
-		Keyring: config.SystemKeyring{},
+		Keyring:   config.SystemKeyring{},
 	}
+	f.TermWidth = func() int {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+			return w
+		}
+		if w, err := strconv.Atoi(f.Getenv("COLUMNS")); err == nil && w > 0 {
+			return w
+		}
+		return 80
+	}
+	return f
 }
 
 // Settings resolves and caches the settings, printing their warnings once.

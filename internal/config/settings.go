@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -87,8 +88,10 @@ type Settings struct {
 type LoadOptions struct {
 	Flags      *pflag.FlagSet // flags bound by key name (profile, max-wait, ...)
 	ConfigFile string         // --config; empty means Dir/config.yaml
-	// Getenv finds SPOTCLI_CONFIG_DIR; nil means os.Getenv. SPOTCLI_<KEY>
-	// come from the process environment, where viper reads them.
+	// Getenv is the environment: SPOTCLI_CONFIG_DIR, SPOTCLI_<KEY>, and
+	// HOME or XDG_CONFIG_HOME for the default directory. It is the only
+	// environment Load reads (viper's own, the process's, is never asked),
+	// so that tests can run side by side; nil means an empty one.
 	Getenv func(string) string
 	// NoConfigDir leaves the config directory alone (no config file read,
 	// no error when there is no home): credentials come from the
@@ -102,7 +105,7 @@ func ConfigDir(getenv func(string) string) (string, error) {
 	if d := getenv("SPOTCLI_CONFIG_DIR"); d != "" {
 		return d, nil
 	}
-	base, err := os.UserConfigDir()
+	base, err := userConfigDir(getenv)
 	if err != nil {
 		return "", fmt.Errorf("cannot find a config directory (%v): set SPOTCLI_CONFIG_DIR", err)
 	}
@@ -132,7 +135,7 @@ func ValidProfile(name string) bool {
 func Load(o LoadOptions) (*Settings, error) {
 	getenv := o.Getenv
 	if getenv == nil {
-		getenv = os.Getenv
+		getenv = func(string) string { return "" }
 	}
 	dir, err := ConfigDir(getenv)
 	if err != nil && !o.NoConfigDir {
@@ -141,11 +144,7 @@ func Load(o LoadOptions) (*Settings, error) {
 	v := viper.New()
 	for _, d := range Defaults() {
 		v.SetDefault(d.Key, d.Value)
-		// Explicit binding: AutomaticEnv alone misses keys nobody Set.
-		_ = v.BindEnv(d.Key, "SPOTCLI_"+strings.ToUpper(d.Key))
-	}
-	if o.Flags != nil {
-		for _, d := range Defaults() {
+		if o.Flags != nil {
 			if f := o.Flags.Lookup(strings.ReplaceAll(d.Key, "_", "-")); f != nil {
 				_ = v.BindPFlag(d.Key, f)
 			}
@@ -172,6 +171,15 @@ func Load(o LoadOptions) (*Settings, error) {
 		s.Warnings = append(s.Warnings, checkConfigFile(v, s.ConfigFile)...)
 	}
 
+	// SPOTCLI_<KEY> from getenv, over the config file and under a flag the
+	// user gave (viper's Set would beat the flag). As viper does, an empty
+	// variable counts as unset.
+	for _, d := range Defaults() {
+		if e := getenv(envName(d.Key)); e != "" && !flagChanged(o.Flags, d.Key) {
+			v.Set(d.Key, e)
+		}
+	}
+
 	for name := range v.GetStringMap("profiles") {
 		if ValidProfile(name) {
 			s.ConfigProfiles = append(s.ConfigProfiles, name)
@@ -189,15 +197,8 @@ func Load(o LoadOptions) (*Settings, error) {
 		if !v.InConfig(pk) {
 			continue
 		}
-		// Ask the environment viper reads, not getenv: otherwise the
-		// profile's value would override a SPOTCLI_<KEY> that viper did see.
-		if os.Getenv("SPOTCLI_"+strings.ToUpper(k)) != "" {
+		if getenv(envName(k)) != "" || flagChanged(o.Flags, k) {
 			continue
-		}
-		if f := o.Flags; f != nil {
-			if fl := f.Lookup(strings.ReplaceAll(k, "_", "-")); fl != nil && fl.Changed {
-				continue
-			}
 		}
 		v.Set(k, v.Get(pk))
 	}
@@ -238,6 +239,49 @@ func Load(o LoadOptions) (*Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+func envName(key string) string { return "SPOTCLI_" + strings.ToUpper(key) }
+
+// flagChanged reports whether the flag bound to key was given.
+func flagChanged(fs *pflag.FlagSet, key string) bool {
+	if fs == nil {
+		return false
+	}
+	f := fs.Lookup(strings.ReplaceAll(key, "_", "-"))
+	return f != nil && f.Changed
+}
+
+// userConfigDir is os.UserConfigDir on getenv instead of the process's
+// environment.
+func userConfigDir(getenv func(string) string) (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		if d := getenv("AppData"); d != "" {
+			return d, nil
+		}
+		return "", errors.New("%AppData% is not defined")
+	case "darwin", "ios":
+		if h := getenv("HOME"); h != "" {
+			return filepath.Join(h, "Library", "Application Support"), nil
+		}
+		return "", errors.New("$HOME is not defined")
+	case "plan9":
+		if h := getenv("home"); h != "" {
+			return filepath.Join(h, "lib"), nil
+		}
+		return "", errors.New("$home is not defined")
+	}
+	if d := getenv("XDG_CONFIG_HOME"); d != "" {
+		if !filepath.IsAbs(d) {
+			return "", errors.New("path in $XDG_CONFIG_HOME is relative")
+		}
+		return d, nil
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".config"), nil
+	}
+	return "", errors.New("neither $XDG_CONFIG_HOME nor $HOME are defined")
 }
 
 // SplitScopes splits a space- or comma-separated scope list.
