@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -96,47 +95,6 @@ func (h *harness) loginMode(devMode bool) *auth.Record {
 		return h.loginDevMode()
 	}
 	return h.loginAlice()
-}
-
-// outputCase is one run of a listing command checked against a golden file.
-type outputCase struct {
-	name    string
-	args    []string
-	golden  string
-	devMode bool
-}
-
-// outputCases are the formats every listing command is checked in; their
-// golden files are PREFIX_table, PREFIX_tsv, PREFIX_json and PREFIX_ndjson.
-// Development mode changes Spotify's objects, not the tsv.
-func outputCases(prefix string) []outputCase {
-	return []outputCase{
-		{"table", []string{"-o", "table"}, prefix + "_table", false},
-		{"tsv", []string{"-o", "tsv"}, prefix + "_tsv", false},
-		{"tsv is the default on a pipe", nil, prefix + "_tsv", false},
-		{"json", []string{"-o", "json"}, prefix + "_json", false},
-		{"--json", []string{"--json"}, prefix + "_json", false},
-		{"ndjson", []string{"--output", "ndjson"}, prefix + "_ndjson", false},
-		{"tsv in development mode", []string{"-o", "tsv"}, prefix + "_tsv", true},
-	}
-}
-
-// testOutputGolden runs command in each case against a library that fill
-// sets up, and compares stdout with the case's golden file.
-func testOutputGolden(t *testing.T, command []string, fill func(*harness), cases []outputCase) {
-	for _, tt := range cases {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			h := newHarness(t)
-			h.loginMode(tt.devMode)
-			fill(h)
-			r := h.mustRun(0, "", append(slices.Clone(command), tt.args...)...)
-			if r.stderr != "" {
-				t.Errorf("stderr is not empty:\n%s", r.stderr)
-			}
-			golden(t, tt.golden, h.normalizeFake(r.stdout))
-		})
-	}
 }
 
 // trickyPlaylists is a library whose names try every way of breaking a line
