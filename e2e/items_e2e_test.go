@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"strings"
-	"testing"
 	"time"
 
 	"github.com/spotcli/spotcli/internal/spotifytest"
@@ -32,41 +30,9 @@ var mixedItems = []spotifytest.PlaylistItem{
 	{Track: &spotifytest.Track{ID: "0ItemCJK00000000000007", Name: "日本語の歌", Artists: []string{"歌手", "Ünïcødé", "Third"}, Album: "アルバム", DurationMS: 3_600_000}, AddedAt: at("2024-03-07T00:00:00Z"), OldShape: true},
 }
 
-// itemRow is one decoded line of playlists items' tsv.
-type itemRow struct {
-	Pos, ID, Name, Artists, Duration, AddedAt string
-}
-
 // addMixed gives alice the mixed playlist (and adds bob, who added an item).
 func (h *harness) addMixed() {
 	h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
 	h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: mixedID, Name: "Mixed", Public: true})
 	h.fake.AddPlaylistItems(mixedID, mixedItems...)
-}
-
-// parseItemsTSV checks the tsv invariant (one line per item, six fields) and
-// decodes the escapes.
-func parseItemsTSV(t *testing.T, out string) []itemRow {
-	t.Helper()
-	if out == "" {
-		return nil
-	}
-	if !strings.HasSuffix(out, "\n") || strings.Contains(out, "\r") {
-		t.Fatalf("tsv output does not end with a newline or holds a raw carriage return: %q", out)
-	}
-	var rows []itemRow
-	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) != 6 {
-			t.Fatalf("tsv line %d has %d fields, want 6: %q", i+1, len(f), line)
-		}
-		for j := range f {
-			var err error
-			if f[j], err = tsvDecode(f[j]); err != nil {
-				t.Fatalf("tsv line %d field %d: %v", i+1, j+1, err)
-			}
-		}
-		rows = append(rows, itemRow{f[0], f[1], f[2], f[3], f[4], f[5]})
-	}
-	return rows
 }

@@ -45,12 +45,6 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// normalizeFake replaces the fake's random address, which Spotify's hrefs carry,
-// with a fixed one.
-func (h *harness) normalizeFake(s string) string {
-	return strings.ReplaceAll(s, h.fake.URL(), "http://FAKE")
-}
-
 // defaultScopes are the scopes of a default login.
 var defaultScopes = []string{"user-read-private", "user-read-email", "playlist-read-private", "playlist-read-collaborative"}
 
