@@ -10,8 +10,9 @@ package clitest
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -116,10 +117,31 @@ func (h *Harness) RunContext(ctx context.Context, stdin string, args ...string) 
 			return 80
 		},
 		Keyring:     h.Keyring,
-		OpenBrowser: func(string) error { return errors.New("no browser in an in-process test") },
+		OpenBrowser: h.browse,
 	}
 	code := cmd.Main(ctx, f, args)
 	return Result{Stdout: out.String(), Stderr: errb.String(), Code: code}
+}
+
+// browse is the user's browser at the fake: it loads the authorize URL (the
+// fake consents at once), and follows the redirect into spotcli's loopback
+// server, as the e2e tests' fake browser process does.
+func (h *Harness) browse(authorize string) error {
+	noFollow := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	go func() {
+		res, err := noFollow.Get(authorize)
+		if err != nil {
+			return
+		}
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); loc != "" {
+			if res, err := noFollow.Get(loc); err == nil {
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+		}
+	}()
+	return nil
 }
 
 // TokenPath is the file store's file of a profile.

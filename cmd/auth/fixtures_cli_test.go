@@ -1,4 +1,4 @@
-package e2e
+package authcmd_test
 
 import (
 	"time"
@@ -6,16 +6,19 @@ import (
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
+// Fixtures shared with cmd/playlists' *_cli_test.go (another package).
+
+// addMixed gives alice the mixed playlist (and adds bob, who added an item).
+func (h *harness) addMixed() {
+	h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
+	h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: mixedID, Name: "Mixed", Public: true})
+	h.fake.AddPlaylistItems(mixedID, mixedItems...)
+}
+
+// Fixtures shared with cmd/playlists' *_cli_test.go (another package).
+
 // mixedID is alice's playlist of every kind of item.
 const mixedID = "0MixedItems00000000001"
-
-func at(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
 
 // mixedItems are a track in each shape, a podcast episode, a local file, a
 // track Spotify no longer has, and names that try to break a line or a
@@ -30,9 +33,10 @@ var mixedItems = []spotifytest.PlaylistItem{
 	{Track: &spotifytest.Track{ID: "0ItemCJK00000000000007", Name: "日本語の歌", Artists: []string{"歌手", "Ünïcødé", "Third"}, Album: "アルバム", DurationMS: 3_600_000}, AddedAt: at("2024-03-07T00:00:00Z"), OldShape: true},
 }
 
-// addMixed gives alice the mixed playlist (and adds bob, who added an item).
-func (h *harness) addMixed() {
-	h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
-	h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: mixedID, Name: "Mixed", Public: true})
-	h.fake.AddPlaylistItems(mixedID, mixedItems...)
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }

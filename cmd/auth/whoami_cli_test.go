@@ -1,4 +1,4 @@
-package e2e
+package authcmd_test
 
 import (
 	"io"
@@ -36,6 +36,7 @@ func (h *harness) spotifyMe(token string) string {
 var expiresLine = regexp.MustCompile(`^Expires:   (\S+) \(in ([0-9hms]+)\)$`)
 
 func TestWhoami(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		setup  func(h *harness)
@@ -127,6 +128,7 @@ func TestWhoami(t *testing.T) {
 // TestWhoamiEnvironmentToken: a token from the environment is used as is,
 // and whoami says where it came from.
 func TestWhoamiEnvironmentToken(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	access, _ := h.fake.IssueTokens(testClientID, "alice", defaultScopes, spotifytest.FlowPKCE, time.Now())
 	h.env["SPOTCLI_ACCESS_TOKEN"] = access
@@ -143,6 +145,7 @@ func TestWhoamiEnvironmentToken(t *testing.T) {
 }
 
 func TestWhoamiJSON(t *testing.T) {
+	t.Parallel()
 	for _, devMode := range []bool{false, true} {
 		name := "stored login"
 		if devMode {
@@ -174,6 +177,7 @@ func TestWhoamiJSON(t *testing.T) {
 }
 
 func TestWhoamiNotLoggedIn(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"whoami"}, {"whoami", "--json"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
@@ -190,6 +194,7 @@ func TestWhoamiNotLoggedIn(t *testing.T) {
 }
 
 func TestWhoamiErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		setup     func(h *harness)
