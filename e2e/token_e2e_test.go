@@ -12,14 +12,6 @@ import (
 	"time"
 )
 
-func sum(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
 // Sixteen processes on one expired token, with Spotify invalidating the old
 // refresh token on every refresh: exactly one refresh must happen, and every
 // process must print the same valid token.
