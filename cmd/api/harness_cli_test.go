@@ -72,6 +72,7 @@ func (h *harness) noRecord(profile string)            { h.t.Helper(); h.c.NoReco
 
 func (h *harness) seed(profile string, loginAt, expires time.Time) *auth.Record {
 	h.t.Helper()
+	h.c.Fake = h.fake // a test may have replaced it
 	return h.c.Seed(profile, loginAt, expires)
 }
 
