@@ -26,6 +26,7 @@ func (h *harness) addMixed() {
 	h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: mixedID, Name: "Mixed", Public: true})
 	h.fake.AddPlaylistItems(mixedID, mixedItems...)
 }
+
 func generatedNames(from, to int) []string {
 	var names []string
 	for i := from; i <= to; i++ {

@@ -66,9 +66,11 @@ func (h *harness) mustRun(want int, stdin string, args ...string) result {
 	return r
 }
 
-func (h *harness) tokenPath(profile string) string    { return h.c.TokenPath(profile) }
+func (h *harness) tokenPath(profile string) string { return h.c.TokenPath(profile) }
+
 func (h *harness) record(profile string) *auth.Record { h.t.Helper(); return h.c.Record(profile) }
-func (h *harness) noRecord(profile string)            { h.t.Helper(); h.c.NoRecord(profile) }
+
+func (h *harness) noRecord(profile string) { h.t.Helper(); h.c.NoRecord(profile) }
 
 func (h *harness) seed(profile string, loginAt, expires time.Time) *auth.Record {
 	h.t.Helper()
@@ -85,12 +87,6 @@ func (h *harness) writeRecord(profile string, rec *auth.Record) {
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	clitest.Golden(t, filepath.Join("testdata", "golden", name+".golden"), got)
-}
-
-// normalizeFake replaces the fake's random address, which Spotify's hrefs carry,
-// with a fixed one.
-func (h *harness) normalizeFake(s string) string {
-	return strings.ReplaceAll(s, h.fake.URL(), "http://FAKE")
 }
 
 // defaultScopes are the scopes of a default login.
@@ -130,13 +126,5 @@ func (h *harness) loginDevMode() *auth.Record {
 	return h.loginWith(testDevClientID, defaultScopes)
 }
 
-// loginMode logs alice in to a development-mode app or to the normal one.
-func (h *harness) loginMode(devMode bool) *auth.Record {
-	h.t.Helper()
-	if devMode {
-		return h.loginDevMode()
-	}
-	return h.loginAlice()
-}
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+// -update rewrites the golden files (clitest.Golden looks the flag up).
+var _ = flag.Bool("update", false, "rewrite the golden files under testdata/golden")

@@ -2,7 +2,6 @@ package cmdutil_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,9 +64,7 @@ func (h *harness) mustRun(want int, stdin string, args ...string) result {
 	return r
 }
 
-func (h *harness) tokenPath(profile string) string    { return h.c.TokenPath(profile) }
 func (h *harness) record(profile string) *auth.Record { h.t.Helper(); return h.c.Record(profile) }
-func (h *harness) noRecord(profile string)            { h.t.Helper(); h.c.NoRecord(profile) }
 
 func (h *harness) seed(profile string, loginAt, expires time.Time) *auth.Record {
 	h.t.Helper()
@@ -78,62 +75,4 @@ func (h *harness) seed(profile string, loginAt, expires time.Time) *auth.Record 
 func (h *harness) writeRecord(profile string, rec *auth.Record) {
 	h.t.Helper()
 	h.c.WriteRecord(profile, rec)
-}
-
-// golden compares got with testdata/golden/name.golden (-update rewrites it).
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	clitest.Golden(t, filepath.Join("testdata", "golden", name+".golden"), got)
-}
-
-// normalizeFake replaces the fake's random address, which Spotify's hrefs carry,
-// with a fixed one.
-func (h *harness) normalizeFake(s string) string {
-	return strings.ReplaceAll(s, h.fake.URL(), "http://FAKE")
-}
-
-// defaultScopes are the scopes of a default login.
-var defaultScopes = []string{"user-read-private", "user-read-email", "playlist-read-private", "playlist-read-collaborative"}
-
-// loginAlice seeds a fresh login of alice for the default profile.
-func (h *harness) loginAlice() *auth.Record {
-	h.t.Helper()
-	now := time.Now()
-	return h.seed("default", now.Add(-time.Hour), now.Add(time.Hour))
-}
-
-// loginWith seeds a fresh login of alice to the app clientID with scopes, and
-// makes that app the configured one.
-func (h *harness) loginWith(clientID string, scopes []string) *auth.Record {
-	h.t.Helper()
-	now := time.Now()
-	access, refresh := h.fake.IssueTokens(clientID, "alice", scopes, spotifytest.FlowPKCE, now)
-	rec := &auth.Record{
-		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: now.Add(time.Hour),
-		Scopes: scopes, ClientID: clientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
-		LoggedInAt: now, UpdatedAt: now,
-	}
-	h.env["SPOTCLI_CLIENT_ID"] = clientID
-	h.writeRecord("default", rec)
-	return rec
-}
-
-const testDevClientID = "e2edevmode000000000000000000000c"
-
-// loginDevMode seeds a login to an app in development mode, which gets
-// Spotify's development-mode answers (no email, country, product; playlists
-// counting "items").
-func (h *harness) loginDevMode() *auth.Record {
-	h.t.Helper()
-	h.fake.AddApp(spotifytest.App{ClientID: testDevClientID, Name: "spotcli e2e dev", RedirectURIs: []string{"http://127.0.0.1/callback"}, DevMode: true})
-	return h.loginWith(testDevClientID, defaultScopes)
-}
-
-// loginMode logs alice in to a development-mode app or to the normal one.
-func (h *harness) loginMode(devMode bool) *auth.Record {
-	h.t.Helper()
-	if devMode {
-		return h.loginDevMode()
-	}
-	return h.loginAlice()
 }

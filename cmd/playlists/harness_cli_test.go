@@ -65,9 +65,7 @@ func (h *harness) mustRun(want int, stdin string, args ...string) result {
 	return r
 }
 
-func (h *harness) tokenPath(profile string) string    { return h.c.TokenPath(profile) }
 func (h *harness) record(profile string) *auth.Record { h.t.Helper(); return h.c.Record(profile) }
-func (h *harness) noRecord(profile string)            { h.t.Helper(); h.c.NoRecord(profile) }
 
 func (h *harness) seed(profile string, loginAt, expires time.Time) *auth.Record {
 	h.t.Helper()
