@@ -16,6 +16,7 @@ import (
 )
 
 func TestNewLoginCmd(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    []string
@@ -103,6 +104,7 @@ func authorizeRedirect(t *testing.T, authorize string) string {
 // TestRunLoginPaste is the login over SSH: no browser here, the URL on
 // stderr, and the address the browser was sent to pasted into stdin.
 func TestRunLoginPaste(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	r := e.Factory("")
 	stdin, paste := io.Pipe()
@@ -152,6 +154,7 @@ func TestRunLoginPaste(t *testing.T) {
 // TestRunLoginBrowser: the browser opens and comes back to the loopback
 // server; --scopes and --show-dialog reach Spotify.
 func TestRunLoginBrowser(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.UseSecretApp()
 	r := e.Factory("")
@@ -208,6 +211,7 @@ func TestRunLoginBrowser(t *testing.T) {
 }
 
 func TestRunLoginWithRefreshToken(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	_, refresh := e.Fake.IssueTokens(cmdutiltest.ClientID, "alice", cmdutiltest.Scopes, "pkce", time.Now().Add(-time.Hour))
 	r := e.Factory(refresh + "\n")
@@ -237,6 +241,7 @@ func TestRunLoginWithRefreshToken(t *testing.T) {
 }
 
 func TestRunLoginRefusals(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		setup func(e *cmdutiltest.Env)

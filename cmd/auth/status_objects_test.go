@@ -13,6 +13,7 @@ import (
 // TestWriteStatusNoMadeUpFields: a user without a display name (Spotify
 // sends null) and a token whose scopes nobody told have no empty fields.
 func TestWriteStatusNoMadeUpFields(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
@@ -61,6 +62,7 @@ func TestWriteStatusNoMadeUpFields(t *testing.T) {
 // TestRunStatusCheckRecorded: status --check reads /v1/me; replayed
 // recorded answers give the user line without made-up parts.
 func TestRunStatusCheckRecorded(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		recorded string
 		user     string

@@ -18,6 +18,7 @@ var filledLine = regexp.MustCompile(`^[A-Z][A-Za-z ]+: +\S`)
 // TestRunWhoami: a field Spotify does not send has no line, whether the
 // fake or a recorded answer leaves it out (issue 15).
 func TestRunWhoamiShapes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		opts     cmdutiltest.Options
@@ -71,6 +72,7 @@ func TestRunWhoamiShapes(t *testing.T) {
 // TestRunWhoamiJSON: --json prints /v1/me as Spotify sent it, recorded
 // answers included.
 func TestRunWhoamiJSONShapes(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{
 		"zmb3-spotify/current_user_display_name_null.json",
 		"watsonbox-exportify/me.json",
@@ -91,6 +93,7 @@ func TestRunWhoamiJSONShapes(t *testing.T) {
 }
 
 func TestWhoamiFlags(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		json bool

@@ -13,6 +13,7 @@ import (
 )
 
 func TestNewWhoamiCmd(t *testing.T) {
+	t.Parallel()
 	var got *whoamiOptions
 	if err := parse(t, NewWhoamiCmd(&cmdutil.Factory{}, func(_ context.Context, o *whoamiOptions) error { got = o; return nil }), "--json"); err != nil || !got.JSON {
 		t.Fatalf("err %v, options %+v", err, got)
@@ -21,6 +22,7 @@ func TestNewWhoamiCmd(t *testing.T) {
 }
 
 func TestRunWhoami(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.SeedFresh("default")
 	r := e.Factory("")
@@ -56,6 +58,7 @@ func TestRunWhoami(t *testing.T) {
 }
 
 func TestRunWhoamiJSON(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.SeedFresh("default")
 	r := e.Factory("")
@@ -72,6 +75,7 @@ func TestRunWhoamiJSON(t *testing.T) {
 }
 
 func TestRunWhoamiEnvironment(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	access, _ := e.Fake.IssueTokens(cmdutiltest.ClientID, "alice", nil, spotifytest.FlowPKCE, time.Now())
 	e.Setenv("SPOTCLI_ACCESS_TOKEN", access)
@@ -90,6 +94,7 @@ func TestRunWhoamiEnvironment(t *testing.T) {
 }
 
 func TestRunWhoamiNotLoggedIn(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	r := e.Factory("")
 	err := runWhoami(context.Background(), &whoamiOptions{f: r.F})

@@ -15,6 +15,7 @@ import (
 )
 
 func TestParsePlaylistIDForms(t *testing.T) {
+	t.Parallel()
 	const id = "37i9dQZF1DXcBWIGoYBM5M"
 	ok := []string{
 		id,
@@ -51,6 +52,7 @@ func TestParsePlaylistIDForms(t *testing.T) {
 }
 
 func TestDecodeEntryRecorded(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     itemRow
@@ -109,6 +111,7 @@ var recordedEntries = []struct {
 // format: tsv and table match the golden file, json and ndjson are what
 // Spotify sent.
 func TestRunPlaylistItemsRecorded(t *testing.T) {
+	t.Parallel()
 	const id = "23Ay9WfURne0LvtlCvYTkj"
 	var all strings.Builder
 	for _, r := range recordedEntries {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestParsePlaylistID(t *testing.T) {
+	t.Parallel()
 	const id = "37i9dQZF1DXcBWIGoYBM5M"
 	ok := []string{
 		id,
@@ -50,6 +51,7 @@ func TestParsePlaylistID(t *testing.T) {
 }
 
 func TestDecodeEntry(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     itemRow
@@ -86,6 +88,7 @@ func TestDecodeEntry(t *testing.T) {
 }
 
 func TestNewPlaylistItemsCmd(t *testing.T) {
+	t.Parallel()
 	const id = "37i9dQZF1DXcBWIGoYBM5M"
 	tests := []struct {
 		name    string
@@ -124,6 +127,7 @@ func TestNewPlaylistItemsCmd(t *testing.T) {
 }
 
 func TestRunPlaylistItems(t *testing.T) {
+	t.Parallel()
 	e := newLibrary(t)
 	const pl = "0TrickyTab000000000001"
 	added := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -170,6 +174,7 @@ func TestRunPlaylistItems(t *testing.T) {
 // To a development-mode app Spotify answers 403 for a playlist the user
 // neither owns nor collaborates on; the error says why.
 func TestRunPlaylistItemsForbidden(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.UseDevApp()
 	e.SeedFresh("default")

@@ -50,6 +50,7 @@ func listOpts(e *cmdutiltest.Session, output string, limit int) *playlistsOption
 // of tsv and table, with a word on stderr, and kept in json and ndjson
 // (issue 15). No row says "private" for it.
 func TestRunPlaylistsNullEntries(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		output string
 		want   string
@@ -116,6 +117,7 @@ var recordedPlaylists = []struct {
 // TestRunPlaylistsRecorded replays recorded /me/playlists pages: tsv matches
 // the golden file, json is what Spotify sent.
 func TestRunPlaylistsRecorded(t *testing.T) {
+	t.Parallel()
 	var all strings.Builder
 	for _, r := range recordedPlaylists {
 		t.Run(r.file, func(t *testing.T) {
@@ -166,6 +168,7 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 }
 
 func TestPlaylistsFlags(t *testing.T) {
+	t.Parallel()
 	var got *playlistsOptions
 	c := NewPlaylistsCmd(&cmdutil.Factory{}, func(_ context.Context, o *playlistsOptions) error { got = o; return nil })
 	c.SetArgs([]string{"--json", "--limit", "3", "--concurrency", "2"})
