@@ -128,3 +128,9 @@ func (h *harness) loginDevMode() *auth.Record {
 
 // -update rewrites the golden files (clitest.Golden looks the flag up).
 var _ = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// browserVisit is what the browser of the last login saw.
+func (h *harness) browserVisit() clitest.Visit {
+	h.t.Helper()
+	return h.c.BrowserVisit()
+}

@@ -13,6 +13,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -51,7 +52,9 @@ type Harness struct {
 	// unavailable unless Env has DBUS_SESSION_BUS_ADDRESS, as the real one.
 	Keyring *cmdutiltest.Keyring
 
-	mu sync.Mutex // Env, for runs in goroutines
+	mu        sync.Mutex // Env, for runs in goroutines; the browser's visit
+	visit     *Visit
+	visitDone chan struct{}
 }
 
 // New starts the fake and points every SPOTCLI_* setting at it, with the file
@@ -123,25 +126,97 @@ func (h *Harness) RunContext(ctx context.Context, stdin string, args ...string) 
 	return Result{Stdout: out.String(), Stderr: errb.String(), Code: code}
 }
 
-// browse is the user's browser at the fake: it loads the authorize URL (the
-// fake consents at once), and follows the redirect into spotcli's loopback
-// server, as the e2e tests' fake browser process does.
+// Visit is what the browser saw at the end of a login.
+type Visit struct {
+	URL          string // the callback it was sent to
+	Status       int    // the loopback server's answer
+	Header       http.Header
+	Body         string
+	StrayStatus  int // FAKEBROWSER_MODE=stray: the answer to the forged callback
+	StrayBody    string
+	AuthorizeURL string
+}
+
+// browse is the user's browser at the fake, as e2e's fake browser process
+// is: it loads the authorize URL (the fake answers at once, as
+// SetConsent says), and follows the redirect into spotcli's loopback
+// server. FAKEBROWSER_MODE=stray first sends a callback with a forged state,
+// as a hostile page could; stray-only sends only that one.
 func (h *Harness) browse(authorize string) error {
-	noFollow := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	mode := h.Getenv("FAKEBROWSER_MODE")
+	done := make(chan struct{})
+	h.mu.Lock()
+	h.visit, h.visitDone = nil, done
+	h.mu.Unlock()
 	go func() {
-		res, err := noFollow.Get(authorize)
-		if err != nil {
+		defer close(done)
+		v := &Visit{AuthorizeURL: authorize}
+		noFollow := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		get := func(u string) (int, http.Header, string, error) {
+			res, err := noFollow.Get(u)
+			if err != nil {
+				return 0, nil, "", err
+			}
+			defer res.Body.Close()
+			b, err := io.ReadAll(res.Body)
+			return res.StatusCode, res.Header, string(b), err
+		}
+		_, hdr, _, err := get(authorize)
+		if err != nil || hdr.Get("Location") == "" {
 			return
 		}
-		res.Body.Close()
-		if loc := res.Header.Get("Location"); loc != "" {
-			if res, err := noFollow.Get(loc); err == nil {
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
+		loc := hdr.Get("Location")
+		forge := func(state string) string {
+			u, err := url.Parse(loc)
+			if err != nil {
+				return loc
 			}
+			q := u.Query()
+			q.Set("state", state)
+			if mode == "stray" {
+				q.Set("code", "forged-code")
+			}
+			u.RawQuery = q.Encode()
+			return u.String()
 		}
+		switch mode {
+		case "stray":
+			if u, _ := url.Parse(loc); u != nil {
+				v.StrayStatus, _, v.StrayBody, _ = get(forge("forged-" + u.Query().Get("state")))
+			}
+		case "stray-only":
+			loc = forge("forged")
+		}
+		v.URL = loc
+		v.Status, v.Header, v.Body, _ = get(loc)
+		h.mu.Lock()
+		h.visit = v
+		h.mu.Unlock()
 	}()
 	return nil
+}
+
+// BrowserVisit waits for the browser of the last login to finish, and
+// fails the test if it saw no page.
+func (h *Harness) BrowserVisit() Visit {
+	h.T.Helper()
+	h.mu.Lock()
+	done := h.visitDone
+	h.mu.Unlock()
+	if done == nil {
+		h.T.Fatal("no browser was opened")
+	}
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		h.T.Fatal("the browser did not finish in 20 s")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.visit == nil {
+		h.T.Fatal("the browser saw no page")
+	}
+	return *h.visit
 }
 
 // TokenPath is the file store's file of a profile.
