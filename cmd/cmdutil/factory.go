@@ -34,7 +34,11 @@ type Factory struct {
 	Out, Err io.Writer
 	Build    BuildInfo
 	Getenv   func(string) string
-	Now      func() time.Time
+	// Environ is the whole environment, for the child processes spotcli
+	// starts (the browser, with auth.BrowserEnv). Like Getenv, only
+	// NewFactory gives it the process's.
+	Environ func() []string
+	Now     func() time.Time
 	// StdoutTTY reports whether stdout is a terminal; TermWidth its width.
 	StdoutTTY func() bool
 	TermWidth func() int
@@ -82,6 +86,7 @@ func NewFactory(build BuildInfo) *Factory {
 		Err:       os.Stderr,
 		Build:     build,
 		Getenv:    os.Getenv,
+		Environ:   os.Environ,
 		Now:       time.Now,
 		StdoutTTY: func() bool { return term.IsTerminal(int(os.Stdout.Fd())) },
 		Keyring:   config.SystemKeyring{},
