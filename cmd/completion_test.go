@@ -48,6 +48,7 @@ func writeCompletionFile(t *testing.T, path, content string) {
 }
 
 func TestCompleteProfile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeCompletionFile(t, filepath.Join(dir, "tokens", "default.json"), "{}")
 	writeCompletionFile(t, filepath.Join(dir, "tokens", "work.json"), "{}")
@@ -81,6 +82,7 @@ func TestCompleteProfile(t *testing.T) {
 // TestCompleteProfileNeverFails: a config that cannot be read gives no
 // suggestions, and no error.
 func TestCompleteProfileNeverFails(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeCompletionFile(t, filepath.Join(dir, "tokens", "work.json"), "{}")
 	writeCompletionFile(t, filepath.Join(dir, "config.yaml"), "client_id: [unclosed\n")
@@ -95,6 +97,7 @@ func TestCompleteProfileNeverFails(t *testing.T) {
 }
 
 func TestCompleteProfileWithConfigFlag(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	other := filepath.Join(t.TempDir(), "other.yaml")
 	writeCompletionFile(t, other, "profiles:\n  fromflag:\n    client_id: x\n")
@@ -107,6 +110,7 @@ func TestCompleteProfileWithConfigFlag(t *testing.T) {
 // TestCompleteOutput: every command with an -o/--output of fixed words
 // offers them, so listing commands added later get it too.
 func TestCompleteOutput(t *testing.T) {
+	t.Parallel()
 	root := NewRootCmd(NewFactory(BuildInfo{}))
 	var checked int
 	walk(root, func(c *cobra.Command) {
@@ -140,6 +144,7 @@ func TestCompleteOutput(t *testing.T) {
 }
 
 func TestCompleteScopes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, toComplete string
 		want             []string

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -73,9 +75,20 @@ func runGenDocs(root *cobra.Command, o *genDocsOptions) error {
 	// The "Auto generated on DATE" footer would make every run differ.
 	walk(root, func(c *cobra.Command) { c.DisableAutoGenTag = true })
 	if o.Man {
+		// The date from SOURCE_DATE_EPOCH, through the Factory: cobra would
+		// read the process's environment itself.
+		date := o.f.Now()
+		if epoch := o.f.Getenv("SOURCE_DATE_EPOCH"); epoch != "" {
+			sec, err := strconv.ParseInt(epoch, 10, 64)
+			if err != nil {
+				return fmt.Errorf("invalid SOURCE_DATE_EPOCH %q: use seconds since 1970", epoch)
+			}
+			date = time.Unix(sec, 0)
+		}
 		err = doc.GenManTree(root, &doc.GenManHeader{
 			Source: versionLine(BuildInfo{Version: o.f.Build.Version}, nil),
 			Manual: "spotcli manual",
+			Date:   &date,
 		}, o.Dir)
 	} else {
 		err = doc.GenMarkdownTree(root, o.Dir)

@@ -19,11 +19,17 @@ import (
 // returns its files by name.
 func genDocs(t *testing.T, args ...string) map[string]string {
 	t.Helper()
+	return genDocsEnv(t, nil, args...)
+}
+
+// genDocsEnv is genDocs with the environment env.
+func genDocsEnv(t *testing.T, env map[string]string, args ...string) map[string]string {
+	t.Helper()
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
 	f := NewFactory(BuildInfo{Version: "dev"})
 	f.In, f.Out, f.Err = &bytes.Buffer{}, &out, &errb
-	f.Getenv = func(string) string { return "" }
+	f.Getenv = func(k string) string { return env[k] }
 	if code := Main(context.Background(), f, append(append([]string{"gen-docs"}, args...), dir)); code != cmdutil.ExitOK {
 		t.Fatalf("spotcli gen-docs: exit %d, stderr %q", code, errb.String())
 	}
@@ -62,6 +68,7 @@ func names(m map[string]string) []string {
 // TestDocsAreCurrent fails when docs/commands differs from what the command
 // tree generates. Fix: go run -tags gendocs . gen-docs docs/commands
 func TestDocsAreCurrent(t *testing.T) {
+	t.Parallel()
 	want := genDocs(t)
 	got := readDir(t, filepath.Join("..", "docs", "commands"))
 	if diff := cmp.Diff(names(want), names(got)); diff != "" {
@@ -84,6 +91,7 @@ func TestDocsAreCurrent(t *testing.T) {
 // TestDocsDoNotDependOnTheMachine: the generated reference carries no path
 // of this machine (a flag default under $HOME, say) and no generation date.
 func TestDocsDoNotDependOnTheMachine(t *testing.T) {
+	t.Parallel()
 	var leaks []string
 	for _, v := range []string{"HOME", "TMPDIR", "XDG_CONFIG_HOME"} {
 		if s := os.Getenv(v); len(s) > 1 {
@@ -110,8 +118,8 @@ func TestDocsDoNotDependOnTheMachine(t *testing.T) {
 }
 
 func TestGenDocsManPages(t *testing.T) {
-	t.Setenv("SOURCE_DATE_EPOCH", "1795000000") // 2026-11-18
-	pages := genDocs(t, "--man")
+	t.Parallel()
+	pages := genDocsEnv(t, map[string]string{"SOURCE_DATE_EPOCH": "1795000000"}, "--man") // 2026-11-18
 	for _, want := range []string{"spotcli.1", "spotcli-login.1", "spotcli-token.1", "spotcli-completion-bash.1", "spotcli-version.1"} {
 		if _, ok := pages[want]; !ok {
 			t.Errorf("no man page %s; got %q", want, names(pages))
@@ -129,6 +137,7 @@ func TestGenDocsManPages(t *testing.T) {
 // TestGenDocsRemovesStalePages: a page of a command that no longer exists
 // does not survive a regeneration; other files do.
 func TestGenDocsRemovesStalePages(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, n := range []string{"spotcli_gone.md", "README.txt"} {
 		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644); err != nil {

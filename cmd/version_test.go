@@ -12,6 +12,7 @@ import (
 )
 
 func TestVersionLine(t *testing.T) {
+	t.Parallel()
 	vcs := func(kv ...string) func() (*debug.BuildInfo, bool) {
 		return func() (*debug.BuildInfo, bool) {
 			bi := &debug.BuildInfo{}
@@ -68,6 +69,7 @@ func TestVersionLine(t *testing.T) {
 // TestVersionFlagAndCommand: spotcli --version, -v and spotcli version print
 // the same line on stdout, and nothing else anywhere.
 func TestVersionFlagAndCommand(t *testing.T) {
+	t.Parallel()
 	build := BuildInfo{Version: "1.2.3", Commit: "abc1234", Date: "2026-11-29T10:00:00Z"}
 	want := "spotcli 1.2.3 (commit abc1234, built 2026-11-29T10:00:00Z)\n"
 	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}} {
@@ -88,6 +90,7 @@ func TestVersionFlagAndCommand(t *testing.T) {
 }
 
 func TestVersionCommandTakesNoArguments(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	f := NewFactory(BuildInfo{Version: "1.2.3"})
 	f.In, f.Out, f.Err = &bytes.Buffer{}, &out, &errb

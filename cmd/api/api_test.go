@@ -27,6 +27,7 @@ func fieldArgs(args ...string) []fieldArg {
 }
 
 func TestBuildAPIRequest(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "notes.txt")
 	if err := os.WriteFile(file, []byte("line 1\n\"quoted\" <&>\n"), 0o600); err != nil {
@@ -129,6 +130,7 @@ func TestBuildAPIRequest(t *testing.T) {
 }
 
 func TestCompileJQ(t *testing.T) {
+	t.Parallel()
 	for _, expr := range []string{".[", "nosuch(1)", "$x", "{", "."} {
 		_, err := compileJQ(expr)
 		var ue *cmdutil.UsageError
@@ -145,6 +147,7 @@ func TestCompileJQ(t *testing.T) {
 }
 
 func TestRunJQ(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		expr, in, want, err string
 	}{
@@ -188,13 +191,13 @@ func TestRunJQ(t *testing.T) {
 // TestRunAPITerminal: on a terminal the body is indented for people; in a
 // pipe it goes out as Spotify sent it.
 func TestRunAPITerminal(t *testing.T) {
+	t.Parallel()
 	fake := spotifytest.New(spotifytest.Config{})
 	t.Cleanup(fake.Close)
 	fake.AddApp(spotifytest.App{ClientID: "client"})
 	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice"})
 	access, _ := fake.IssueTokens("client", "alice", nil, spotifytest.FlowPKCE, time.Now())
-	t.Setenv("SPOTCLI_API_URL", fake.APIURL()) // viper reads SPOTCLI_* from the process
-	env := map[string]string{"SPOTCLI_ACCESS_TOKEN": access, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+	env := map[string]string{"SPOTCLI_ACCESS_TOKEN": access, "SPOTCLI_CONFIG_DIR": t.TempDir(), "SPOTCLI_API_URL": fake.APIURL()}
 	for _, tty := range []bool{false, true} {
 		var out, errb bytes.Buffer
 		f := cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"})
@@ -216,6 +219,7 @@ func TestRunAPITerminal(t *testing.T) {
 
 // -F types exactly the values JSON writes as numbers; the rest stay strings.
 func TestTypedFieldNumbers(t *testing.T) {
+	t.Parallel()
 	for v, number := range map[string]bool{
 		"1": true, "-1": true, "0": true, "1.5": true, "1e5": true, "1E+5": true, "-0.5e-3": true, "12345678901234567890": true,
 		"01": false, ".5": false, "1.": false, "1 ": false, " 1": false, "+1": false, "0x10": false, "NaN": false, "-": false, "1e": false, "": false,

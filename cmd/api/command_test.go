@@ -13,6 +13,7 @@ import (
 )
 
 func TestNewAPICmd(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    []string
@@ -60,6 +61,7 @@ func newAPIEnv(t *testing.T) *cmdutiltest.Env {
 }
 
 func TestRunAPI(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		opts    apiOptions
@@ -130,6 +132,7 @@ func wantOut(want string) func(*testing.T, string) {
 // A POST with fields sends them as a JSON object; -i shows the status and
 // headers on stderr, never on stdout.
 func TestRunAPIPostInclude(t *testing.T) {
+	t.Parallel()
 	e := newAPIEnv(t)
 	rec := e.Record("default")
 	rec.Scopes = append(rec.Scopes, "playlist-modify-private")
@@ -154,6 +157,7 @@ func TestRunAPIPostInclude(t *testing.T) {
 
 // --app uses an app-only token, and replaces a cached one Spotify refuses.
 func TestRunAPIApp(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.UseSecretApp()
 	e.Fake.AddTracks(spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna Give You Up", Artists: []string{"Rick Astley"}, DurationMS: 213000})

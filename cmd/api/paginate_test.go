@@ -18,6 +18,7 @@ const longPlaylist = "0AlicesPlaylist0000001"
 // every entry, the pages after the embedded one being top-level answers of
 // /items or /tracks; a 2026 object with both is paged by items (issue 15).
 func TestRunAPIPaginateEmbeddedPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                string
 		devMode, transition bool
@@ -64,6 +65,7 @@ func TestRunAPIPaginateEmbeddedPage(t *testing.T) {
 
 // TestRunAPIPaginateRecorded replays recorded objects and pages.
 func TestRunAPIPaginateRecorded(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		routes  map[string]string
@@ -112,6 +114,7 @@ func TestRunAPIPaginateRecorded(t *testing.T) {
 // TestRunAPIPaginateNullEntries: --paginate prints a null entry as Spotify
 // sent it.
 func TestRunAPIPaginateNullEntries(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.WithToken(t, cmdutiltest.Options{})
 	e.Fake.AddPlaylists("alice", spotifytest.Playlist{Name: "One", Public: true}, spotifytest.Playlist{Null: true})
 	if err := runAPI(context.Background(), &apiOptions{f: e.F, Path: "me/playlists", Paginate: true}); err != nil {

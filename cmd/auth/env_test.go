@@ -80,6 +80,11 @@ func TestLogoutRefusesEnvCredentials(t *testing.T) {
 func TestEnvCredentialWhitespace(t *testing.T) {
 	e := cmdutiltest.New(t)
 	access, refresh := e.Fake.IssueTokens(cmdutiltest.ClientID, "alice", cmdutiltest.Scopes, spotifytest.FlowPKCE, time.Now())
+	// setenv sets a variable of e's world for one subtest.
+	setenv := func(t *testing.T, k, v string) {
+		e.Setenv(k, v)
+		t.Cleanup(func() { e.Setenv(k, "") })
+	}
 
 	for _, tt := range []struct{ name, key, val string }{
 		{"refresh token with a newline", "SPOTCLI_REFRESH_TOKEN", refresh + "\n"},
@@ -89,9 +94,9 @@ func TestEnvCredentialWhitespace(t *testing.T) {
 	} {
 		t.Run("trimmed/"+tt.name, func(t *testing.T) {
 			if tt.key == "SPOTCLI_CLIENT_ID" {
-				t.Setenv("SPOTCLI_REFRESH_TOKEN", refresh)
+				setenv(t, "SPOTCLI_REFRESH_TOKEN", refresh)
 			}
-			t.Setenv(tt.key, tt.val)
+			setenv(t, tt.key, tt.val)
 			r := e.Factory("")
 			if err := runToken(context.Background(), &tokenOptions{f: r.F}); err != nil {
 				t.Fatalf("token: %v (stderr %q)", err, r.Err)
@@ -111,9 +116,9 @@ func TestEnvCredentialWhitespace(t *testing.T) {
 	} {
 		t.Run("refused/"+tt.name, func(t *testing.T) {
 			if !strings.HasPrefix(tt.key, "SPOTCLI_ACCESS") {
-				t.Setenv("SPOTCLI_REFRESH_TOKEN", refresh)
+				setenv(t, "SPOTCLI_REFRESH_TOKEN", refresh)
 			}
-			t.Setenv(tt.key, tt.val)
+			setenv(t, tt.key, tt.val)
 			r := e.Factory("")
 			err := runToken(context.Background(), &tokenOptions{f: r.F})
 			cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)

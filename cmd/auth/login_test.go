@@ -16,6 +16,7 @@ import (
 )
 
 func TestNewLoginCmd(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    []string
@@ -119,6 +120,7 @@ func approvingBrowser(t *testing.T, opened *string) func(string) error {
 // TestRunLoginPaste is the login over SSH: no browser here, the URL on
 // stderr, and the address the browser was sent to pasted into stdin.
 func TestRunLoginPaste(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	r := e.Factory("")
 	stdin, paste := io.Pipe()
@@ -168,6 +170,7 @@ func TestRunLoginPaste(t *testing.T) {
 // TestRunLoginBrowser: the browser opens and comes back to the loopback
 // server; --scopes and --show-dialog reach Spotify.
 func TestRunLoginBrowser(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.UseSecretApp()
 	r := e.Factory("")
@@ -205,6 +208,7 @@ func TestRunLoginBrowser(t *testing.T) {
 }
 
 func TestRunLoginWithRefreshToken(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	_, refresh := e.Fake.IssueTokens(cmdutiltest.ClientID, "alice", cmdutiltest.Scopes, "pkce", time.Now().Add(-time.Hour))
 	r := e.Factory(refresh + "\n")
@@ -234,6 +238,7 @@ func TestRunLoginWithRefreshToken(t *testing.T) {
 }
 
 func TestRunLoginRefusals(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		setup func(e *cmdutiltest.Env)

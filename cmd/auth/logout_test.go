@@ -9,6 +9,7 @@ import (
 )
 
 func TestNewLogoutCmd(t *testing.T) {
+	t.Parallel()
 	ran := false
 	if err := cmdutiltest.Parse(t, NewLogoutCmd(&cmdutil.Factory{}, func(context.Context, *logoutOptions) error { ran = true; return nil })); err != nil || !ran {
 		t.Fatalf("err %v, ran %v", err, ran)
@@ -18,6 +19,7 @@ func TestNewLogoutCmd(t *testing.T) {
 }
 
 func TestRunLogout(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.SeedFresh("default")
 	e.SeedFresh("work")

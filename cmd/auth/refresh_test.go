@@ -12,6 +12,7 @@ import (
 )
 
 func TestNewRefreshCmd(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args     []string
 		wantJSON bool
@@ -40,6 +41,7 @@ func TestNewRefreshCmd(t *testing.T) {
 }
 
 func TestRunRefresh(t *testing.T) {
+	t.Parallel()
 	t.Run("a fresh token is refreshed anyway, and never printed", func(t *testing.T) {
 		e := cmdutiltest.New(t)
 		old := e.SeedFresh("default")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestNewStatusCmd(t *testing.T) {
+	t.Parallel()
 	var got *statusOptions
 	if err := cmdutiltest.Parse(t, NewStatusCmd(&cmdutil.Factory{}, func(_ context.Context, o *statusOptions) error { got = o; return nil }), "--check", "--all", "--json"); err != nil {
 		t.Fatal(err)
@@ -27,6 +28,7 @@ func TestNewStatusCmd(t *testing.T) {
 // TestRunStatus: status in each state, its exit code, and no network
 // without --check.
 func TestRunStatus(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	day := 24 * time.Hour
 	tests := []struct {
@@ -80,6 +82,7 @@ func TestRunStatus(t *testing.T) {
 }
 
 func TestRunStatusJSON(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	now := time.Now()
 	rec := e.Seed("default", now.Add(-170*24*time.Hour), now.Add(-time.Minute))
@@ -99,6 +102,7 @@ func TestRunStatusJSON(t *testing.T) {
 }
 
 func TestRunStatusAll(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.SeedFresh("default")
 	e.SeedFresh("work")

@@ -11,6 +11,7 @@ import (
 )
 
 func TestNewTokenCmd(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    []string
@@ -47,6 +48,7 @@ func TestNewTokenCmd(t *testing.T) {
 }
 
 func TestRunToken(t *testing.T) {
+	t.Parallel()
 	t.Run("a fresh stored token, without the network", func(t *testing.T) {
 		e := cmdutiltest.New(t)
 		rec := e.SeedFresh("default")

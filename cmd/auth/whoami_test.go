@@ -157,6 +157,7 @@ func TestRunWhoamiJSON(t *testing.T) {
 }
 
 func TestRunWhoamiNotLoggedIn(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	r := e.Factory("")
 	err := runWhoami(context.Background(), &whoamiOptions{f: r.F})

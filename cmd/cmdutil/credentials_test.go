@@ -29,6 +29,7 @@ func withFlags(t *testing.T, f *cmdutil.Factory, args ...string) {
 }
 
 func TestCredentialsPrecedence(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	stored := e.SeedFresh("default")
 	_, envRefresh := e.Fake.IssueTokens(cmdutiltest.ClientID, "alice", nil, spotifytest.FlowPKCE, time.Now())
@@ -59,12 +60,13 @@ func TestCredentialsPrecedence(t *testing.T) {
 	if got := e.Record("default"); got.AccessToken != stored.AccessToken || got.RefreshToken != stored.RefreshToken {
 		t.Error("credentials from the environment changed the stored login")
 	}
-	if auth.EnvCredentials(os.Getenv) != "SPOTCLI_ACCESS_TOKEN" {
+	if auth.EnvCredentials(e.Getenv) != "SPOTCLI_ACCESS_TOKEN" {
 		t.Error("EnvCredentials")
 	}
 }
 
 func TestEnvRefreshToken(t *testing.T) {
+	t.Parallel()
 	t.Run("needs the client ID", func(t *testing.T) {
 		e := cmdutiltest.New(t)
 		e.Setenv("SPOTCLI_REFRESH_TOKEN", "rt")
@@ -128,6 +130,7 @@ func TestEnvRefreshToken(t *testing.T) {
 }
 
 func TestEnvAccessTokenRefused(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.Setenv("SPOTCLI_ACCESS_TOKEN", "not-a-token")
 	client, _, err := e.Factory("").F.UserClient()
@@ -142,6 +145,7 @@ func TestEnvAccessTokenRefused(t *testing.T) {
 
 // A login that Spotify will soon stop accepting is warned about once a day.
 func TestRefreshExpiryWarning(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.Seed("default", time.Now().Add(-175*24*time.Hour), time.Now().Add(time.Hour))
 	for i, want := range []bool{true, false} {
@@ -157,6 +161,7 @@ func TestRefreshExpiryWarning(t *testing.T) {
 }
 
 func TestUserClientRefusesAppOnlyLogin(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.UseSecretApp()
 	access, _ := e.Fake.IssueTokens(cmdutiltest.SecretClient, "", nil, spotifytest.FlowClientCredentials, time.Now())
@@ -186,6 +191,7 @@ func appToken(f *cmdutil.Factory, refused string) (*auth.Record, error) {
 }
 
 func TestAppToken(t *testing.T) {
+	t.Parallel()
 	t.Run("needs a client secret", func(t *testing.T) {
 		e := cmdutiltest.New(t)
 		_, err := appToken(e.Factory("").F, "")
@@ -227,6 +233,7 @@ func TestAppToken(t *testing.T) {
 
 // --debug logs every request, without its token, to stderr.
 func TestDebugTransport(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	rec := e.SeedFresh("default")
 	r := e.Factory("")
@@ -250,6 +257,7 @@ func TestDebugTransport(t *testing.T) {
 
 // $BROWSER is run with the URL; what it prints goes to stderr.
 func TestBrowse(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	dir := t.TempDir()
 	script := filepath.Join(dir, "browser")

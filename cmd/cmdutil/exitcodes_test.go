@@ -16,6 +16,7 @@ import (
 
 // TestExitCode is the table of which error gives which exit code.
 func TestExitCode(t *testing.T) {
+	t.Parallel()
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	live := context.Background()
@@ -68,6 +69,7 @@ func TestExitCode(t *testing.T) {
 
 // TestExitCodesHelp: the help lists every code the table gives.
 func TestExitCodesHelp(t *testing.T) {
+	t.Parallel()
 	for _, code := range []int{ExitOK, ExitError, ExitUsage, ExitNothingPlaying, ExitLogin, ExitInterrupted} {
 		if !strings.Contains(ExitCodesHelp, fmt.Sprintf("\n  %-4d ", code)) {
 			t.Errorf("ExitCodesHelp does not document %d:\n%s", code, ExitCodesHelp)

@@ -33,7 +33,11 @@ type Factory struct {
 	Out, Err io.Writer
 	Build    BuildInfo
 	Getenv   func(string) string
-	Now      func() time.Time
+	// Environ is the whole environment, for the child processes spotcli
+	// starts (the browser, with auth.BrowserEnv). Like Getenv, only
+	// NewFactory gives it the process's.
+	Environ func() []string
+	Now     func() time.Time
 	// StdoutTTY reports whether stdout is a terminal; TermWidth its width.
 	StdoutTTY func() bool
 	// StdinTTY reports whether stdin is a terminal (nil: it is not), which
@@ -80,29 +84,33 @@ func (f *Factory) AddGlobalFlags(pf *pflag.FlagSet) {
 // settings read (--profile, --max-wait and the command's own).
 func (f *Factory) SetFlags(fs *pflag.FlagSet) { f.flags = fs }
 
-// NewFactory returns the Factory of the real process.
+// NewFactory returns the Factory of the real process. It is the one place
+// that hands the process's environment (os.Getenv) to the commands: below
+// it, everything reads Getenv.
 func NewFactory(build BuildInfo) *Factory {
-	return &Factory{
+	f := &Factory{
 		In:        os.Stdin,
 		Out:       os.Stdout,
 		Err:       os.Stderr,
 		Build:     build,
 		Getenv:    os.Getenv,
+		Environ:   os.Environ,
 		Now:       time.Now,
 		StdoutTTY: func() bool { return term.IsTerminal(int(os.Stdout.Fd())) },
 		StdinTTY:  func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
 		StderrTTY: func() bool { return term.IsTerminal(int(os.Stderr.Fd())) },
-		TermWidth: func() int {
-			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
-				return w
-			}
-			if w, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && w > 0 {
-				return w
-			}
-			return 80
-		},
-		Keyring: config.SystemKeyring{},
+		Keyring:   config.SystemKeyring{},
 	}
+	f.TermWidth = func() int {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+			return w
+		}
+		if w, err := strconv.Atoi(f.Getenv("COLUMNS")); err == nil && w > 0 {
+			return w
+		}
+		return 80
+	}
+	return f
 }
 
 // Settings resolves and caches the settings, printing their warnings once.
@@ -214,7 +222,11 @@ func (f *Factory) Browse(url string) error {
 	if f.OpenBrowser != nil {
 		return f.OpenBrowser(url)
 	}
-	env := auth.BrowserEnv(os.Environ())
+	var environ []string // a Factory built by hand passes none on
+	if f.Environ != nil {
+		environ = f.Environ()
+	}
+	env := auth.BrowserEnv(environ)
 	// The browser gets stderr itself, not a pipe through SafeWriter: it may
 	// outlive spotcli, and its output is the desktop's, not Spotify's.
 	out := f.Err

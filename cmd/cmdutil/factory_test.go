@@ -10,6 +10,7 @@ import (
 // The token must not follow a redirect to another origin: net/http keeps the
 // Authorization header when only the port changes.
 func TestRedirectsStayOnOrigin(t *testing.T) {
+	t.Parallel()
 	var leaked string
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		leaked = r.Header.Get("Authorization")

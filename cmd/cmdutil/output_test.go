@@ -10,6 +10,7 @@ import (
 )
 
 func TestEnumValue(t *testing.T) {
+	t.Parallel()
 	v := "tsv"
 	e := &EnumValue{Val: &v, Allowed: Formats}
 	if err := e.Set("ndjson"); err != nil || v != "ndjson" || e.String() != "ndjson" || e.Type() != "string" {
@@ -21,6 +22,7 @@ func TestEnumValue(t *testing.T) {
 }
 
 func TestIntRange(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		min, max int
 		in       string
@@ -53,6 +55,7 @@ func TestIntRange(t *testing.T) {
 }
 
 func TestJSONWriter(t *testing.T) {
+	t.Parallel()
 	items := []json.RawMessage{[]byte(`{"a": 1,  "b": [1, 2]}`), []byte(`null`), []byte(`{"name":"<&>"}`)}
 	tests := []struct {
 		name  string
@@ -93,6 +96,7 @@ func TestJSONWriter(t *testing.T) {
 }
 
 func TestWriteTSV(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := WriteTSV(&b, "a\tb", "c\nd\r", `e\f`, "", "ünï"); err != nil {
 		t.Fatal(err)
@@ -103,6 +107,7 @@ func TestWriteTSV(t *testing.T) {
 }
 
 func TestCellWidth(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]int{
 		"":             0,
 		"abc":          3,
@@ -122,6 +127,7 @@ func TestCellWidth(t *testing.T) {
 }
 
 func TestCutAndCleanCell(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		n    int
@@ -144,6 +150,7 @@ func TestCutAndCleanCell(t *testing.T) {
 }
 
 func TestTableRender(t *testing.T) {
+	t.Parallel()
 	newTable := func() *table {
 		tb := &table{header: []string{"NAME", "ID", "N"}, fit: 0}
 		tb.add("A very long playlist name that goes on", "id1", "1")

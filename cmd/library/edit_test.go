@@ -32,7 +32,7 @@ func newEditEnv(t *testing.T, n int, scopes ...string) *editEnv {
 		e.tracks = append(e.tracks, fmt.Sprintf("spotify:track:0Abba%017d", i))
 	}
 	e.fake.AddTracks(ts...)
-	e.vars = map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+	e.vars = map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir(), "SPOTCLI_API_URL": s.Fake.APIURL()}
 	return e
 }
 

@@ -53,7 +53,7 @@ func newEnv(t *testing.T, n int, scopes string) *env {
 		e.tracks = append(e.tracks, "spotify:track:"+id)
 	}
 	fake.AddTracks(ts...)
-	e.vars = map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+	e.vars = map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir(), "SPOTCLI_API_URL": fake.APIURL()}
 	return e
 }
 

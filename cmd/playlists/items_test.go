@@ -17,6 +17,7 @@ import (
 )
 
 func TestParsePlaylistID(t *testing.T) {
+	t.Parallel()
 	const id = "37i9dQZF1DXcBWIGoYBM5M"
 	ok := []string{
 		id,
@@ -53,6 +54,7 @@ func TestParsePlaylistID(t *testing.T) {
 }
 
 func TestDecodeEntry(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     itemRow
@@ -92,6 +94,7 @@ func TestDecodeEntry(t *testing.T) {
 }
 
 func TestNewPlaylistItemsCmd(t *testing.T) {
+	t.Parallel()
 	const id = "37i9dQZF1DXcBWIGoYBM5M"
 	tests := []struct {
 		name    string
@@ -127,6 +130,7 @@ func TestNewPlaylistItemsCmd(t *testing.T) {
 }
 
 func TestRunPlaylistItems(t *testing.T) {
+	t.Parallel()
 	e := newLibrary(t)
 	const pl = "0TrickyTab000000000001"
 	added := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -173,6 +177,7 @@ func TestRunPlaylistItems(t *testing.T) {
 // To a development-mode app Spotify answers 403 for a playlist the user
 // neither owns nor collaborates on; the error says why.
 func TestRunPlaylistItemsForbidden(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.UseDevApp()
 	e.SeedFresh("default")

@@ -15,6 +15,7 @@ import (
 )
 
 func TestNewPlaylistsCmd(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		args    []string
@@ -65,6 +66,7 @@ func newLibrary(t *testing.T) *cmdutiltest.Env {
 }
 
 func TestRunPlaylists(t *testing.T) {
+	t.Parallel()
 	tsv := "0TrickyTab000000000001\tTab\\there\t12\talice\tpublic\n" +
 		"0TrickyCollab000000009\tCollab with Bob\t1000\tbob\tcollaborative\n" +
 		"0TrickyQuotes000000005\t\"Quoted\" & private\t42\talice\tprivate\n"
@@ -104,6 +106,7 @@ func TestRunPlaylists(t *testing.T) {
 }
 
 func TestRunPlaylistsJSON(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"json", "ndjson"} {
 		t.Run(format, func(t *testing.T) {
 			e := newLibrary(t)
@@ -139,6 +142,7 @@ func TestRunPlaylistsJSON(t *testing.T) {
 
 // Every page, fetched concurrently, comes out once and in order.
 func TestRunPlaylistsPages(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	e.SeedFresh("default")
 	e.Fake.GeneratePlaylists("alice", 523)
@@ -158,6 +162,7 @@ func TestRunPlaylistsPages(t *testing.T) {
 }
 
 func TestRunPlaylistsNotLoggedIn(t *testing.T) {
+	t.Parallel()
 	e := cmdutiltest.New(t)
 	r := e.Factory("")
 	err := runPlaylists(context.Background(), &playlistsOptions{f: r.F, ListOptions: cmdutil.ListOptions{Concurrency: 8}})

@@ -22,7 +22,7 @@ func newFake(t *testing.T, devMode bool, n int) (*spotifytest.Server, map[string
 	}
 	ts = append(ts, spotifytest.Track{ID: "0Other0000000000000001", Name: "Other", Artists: []string{"Someone"}})
 	s.Fake.AddTracks(ts...)
-	return s.Fake, map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir()}
+	return s.Fake, map[string]string{"SPOTCLI_ACCESS_TOKEN": s.Token, "SPOTCLI_CONFIG_DIR": t.TempDir(), "SPOTCLI_API_URL": s.Fake.APIURL()}
 }
 
 func run(t *testing.T, vars map[string]string, o *searchOptions) string {

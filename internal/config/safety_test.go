@@ -38,13 +38,13 @@ func TestConfigFileRefusedWhenOthersCanChangeIt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, getenv := isolate(t)
+			dir, env := isolate(t)
 			path := filepath.Join(dir, "config.yaml")
 			writeFile(t, path, "accounts_url: http://127.0.0.1:9/attacker\n", tt.mode)
 			if tt.setup != nil {
 				tt.setup(t, path)
 			}
-			s, err := config.Load(config.LoadOptions{Getenv: getenv})
+			s, err := config.Load(config.LoadOptions{Getenv: env.Getenv})
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("Load: %v", err)
@@ -109,13 +109,13 @@ func TestConfigFileNotRegular(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no FIFOs")
 	}
-	dir, getenv := isolate(t)
+	dir, env := isolate(t)
 	path := filepath.Join(dir, "config.yaml")
 	if err := syscall.Mkfifo(path, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	err := withinSeconds(t, 10, func() error {
-		_, err := config.Load(config.LoadOptions{Getenv: getenv})
+		_, err := config.Load(config.LoadOptions{Getenv: env.Getenv})
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "is not a regular file (a named pipe (FIFO))") {
@@ -127,7 +127,7 @@ func TestConfigFileNotRegular(t *testing.T) {
 	if err := os.Symlink("/dev/zero", path); err != nil {
 		t.Fatal(err)
 	}
-	_, err = config.Load(config.LoadOptions{Getenv: getenv})
+	_, err = config.Load(config.LoadOptions{Getenv: env.Getenv})
 	if err == nil || !strings.Contains(err.Error(), "a character device") {
 		t.Fatalf("Load: %v; want a refusal of the device", err)
 	}
@@ -174,9 +174,9 @@ func TestBaseURLsNeedHTTPS(t *testing.T) {
 	for _, key := range []string{config.KeyAccountsURL, config.KeyAPIURL} {
 		for _, tt := range tests {
 			t.Run(key+" "+tt.val, func(t *testing.T) {
-				_, getenv := isolate(t)
-				t.Setenv(envName(key), tt.val)
-				_, err := config.Load(config.LoadOptions{Getenv: getenv})
+				_, env := isolate(t)
+				env[envName(key)] = tt.val
+				_, err := config.Load(config.LoadOptions{Getenv: env.Getenv})
 				if tt.want == "" {
 					if err != nil {
 						t.Fatalf("Load: %v", err)
@@ -367,7 +367,7 @@ func TestConfigFileNamedPipe(t *testing.T) {
 	var s *config.Settings
 	err := withinSeconds(t, 10, func() error {
 		var err error
-		s, err = config.Load(config.LoadOptions{Getenv: getenv, ConfigFile: path})
+		s, err = config.Load(config.LoadOptions{Getenv: getenv.Getenv, ConfigFile: path})
 		return err
 	})
 	if err != nil || s.ClientID != "from-the-pipe" {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -91,8 +92,10 @@ type Settings struct {
 type LoadOptions struct {
 	Flags      *pflag.FlagSet // flags bound by key name (profile, max-wait, ...)
 	ConfigFile string         // --config; empty means Dir/config.yaml
-	// Getenv finds SPOTCLI_CONFIG_DIR; nil means os.Getenv. SPOTCLI_<KEY>
-	// come from the process environment, where viper reads them.
+	// Getenv is the environment: SPOTCLI_CONFIG_DIR, SPOTCLI_<KEY>, and
+	// HOME or XDG_CONFIG_HOME for the default directory. It is the only
+	// environment Load reads (viper's own, the process's, is never asked),
+	// so that tests can run side by side; nil means an empty one.
 	Getenv func(string) string
 	// NoConfigDir leaves the config directory alone (no config file read,
 	// no error when there is no home): credentials come from the
@@ -112,7 +115,7 @@ func ConfigDir(getenv func(string) string) (string, error) {
 	if d := getenv("SPOTCLI_CONFIG_DIR"); d != "" {
 		return d, nil
 	}
-	base, err := os.UserConfigDir()
+	base, err := userConfigDir(getenv)
 	if err != nil {
 		return "", fmt.Errorf("cannot find a config directory (%v): set SPOTCLI_CONFIG_DIR", err)
 	}
@@ -142,7 +145,7 @@ func ValidProfile(name string) bool {
 func Load(o LoadOptions) (*Settings, error) {
 	getenv := o.Getenv
 	if getenv == nil {
-		getenv = os.Getenv
+		getenv = func(string) string { return "" }
 	}
 	dir, err := ConfigDir(getenv)
 	if err != nil && !o.NoConfigDir {
@@ -151,13 +154,7 @@ func Load(o LoadOptions) (*Settings, error) {
 	v := viper.New()
 	for _, d := range Defaults() {
 		v.SetDefault(d.Key, d.Value)
-		// Explicit binding: AutomaticEnv alone misses keys nobody Set.
-		if !o.NoEnv {
-			_ = v.BindEnv(d.Key, "SPOTCLI_"+strings.ToUpper(d.Key))
-		}
-	}
-	if o.Flags != nil {
-		for _, d := range Defaults() {
+		if o.Flags != nil {
 			if f := o.Flags.Lookup(strings.ReplaceAll(d.Key, "_", "-")); f != nil {
 				_ = v.BindPFlag(d.Key, f)
 			}
@@ -184,6 +181,15 @@ func Load(o LoadOptions) (*Settings, error) {
 		s.Warnings = append(s.Warnings, checkConfigFile(v, s.ConfigFile)...)
 	}
 
+	// SPOTCLI_<KEY> from getenv, over the config file and under a flag the
+	// user gave (viper's Set would beat the flag). As viper does, an empty
+	// variable counts as unset.
+	for _, d := range Defaults() {
+		if e := getenv(envName(d.Key)); !o.NoEnv && e != "" && !flagChanged(o.Flags, d.Key) {
+			v.Set(d.Key, e)
+		}
+	}
+
 	for name := range v.GetStringMap("profiles") {
 		if ValidProfile(name) {
 			s.ConfigProfiles = append(s.ConfigProfiles, name)
@@ -204,15 +210,8 @@ func Load(o LoadOptions) (*Settings, error) {
 		if !v.InConfig(pk) {
 			continue
 		}
-		// Ask the environment viper reads, not getenv: otherwise the
-		// profile's value would override a SPOTCLI_<KEY> that viper did see.
-		if !o.NoEnv && os.Getenv("SPOTCLI_"+strings.ToUpper(k)) != "" {
+		if (!o.NoEnv && getenv(envName(k)) != "") || flagChanged(o.Flags, k) {
 			continue
-		}
-		if f := o.Flags; f != nil {
-			if fl := f.Lookup(strings.ReplaceAll(k, "_", "-")); fl != nil && fl.Changed {
-				continue
-			}
 		}
 		v.Set(k, v.Get(pk))
 	}
@@ -220,7 +219,7 @@ func Load(o LoadOptions) (*Settings, error) {
 	s.ClientID = strings.TrimSpace(v.GetString(KeyClientID))
 	s.ClientSecret = strings.TrimSpace(v.GetString(KeyClientSecret))
 	for _, c := range []struct{ key, val string }{{KeyClientID, s.ClientID}, {KeyClientSecret, s.ClientSecret}} {
-		if err := checkCredential(c.key, c.val, s.ConfigFile, o.Flags, o.NoEnv); err != nil {
+		if err := checkCredential(c.key, c.val, s.ConfigFile, o.Flags, o.NoEnv, getenv); err != nil {
 			return nil, err
 		}
 	}
@@ -264,11 +263,11 @@ func Load(o LoadOptions) (*Settings, error) {
 // checkCredential refuses a client ID or secret with whitespace or a
 // control character inside (around it, it was trimmed), naming where the
 // value came from: a flag, the SPOTCLI_ variable or the config file.
-func checkCredential(key, val, file string, flags *pflag.FlagSet, noEnv bool) error {
+func checkCredential(key, val, file string, flags *pflag.FlagSet, noEnv bool, getenv func(string) string) error {
 	where := key + " in " + file
 	if fl := flagOf(flags, key); fl != nil && fl.Changed {
 		where = "--" + fl.Name
-	} else if !noEnv && os.Getenv("SPOTCLI_"+strings.ToUpper(key)) != "" {
+	} else if !noEnv && getenv(envName(key)) != "" {
 		where = "SPOTCLI_" + strings.ToUpper(key)
 	}
 	if err := auth.CheckToken(where, val); err != nil {
@@ -380,4 +379,44 @@ func (s *Settings) LockPathOf(profile string) string {
 // token_store says: logout removes a login from both.
 func (s *Settings) EveryStore(getenv func(string) string, warn io.Writer, backend KeyringBackend) TokenStore {
 	return s.bothStores(getenv, warn, backend)
+}
+
+func envName(key string) string { return "SPOTCLI_" + strings.ToUpper(key) }
+
+// flagChanged reports whether the flag bound to key was given.
+func flagChanged(fs *pflag.FlagSet, key string) bool {
+	f := flagOf(fs, key)
+	return f != nil && f.Changed
+}
+
+// userConfigDir is os.UserConfigDir on getenv instead of the process's
+// environment.
+func userConfigDir(getenv func(string) string) (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		if d := getenv("AppData"); d != "" {
+			return d, nil
+		}
+		return "", errors.New("%AppData% is not defined")
+	case "darwin", "ios":
+		if h := getenv("HOME"); h != "" {
+			return filepath.Join(h, "Library", "Application Support"), nil
+		}
+		return "", errors.New("$HOME is not defined")
+	case "plan9":
+		if h := getenv("home"); h != "" {
+			return filepath.Join(h, "lib"), nil
+		}
+		return "", errors.New("$home is not defined")
+	}
+	if d := getenv("XDG_CONFIG_HOME"); d != "" {
+		if !filepath.IsAbs(d) {
+			return "", errors.New("path in $XDG_CONFIG_HOME is relative")
+		}
+		return d, nil
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".config"), nil
+	}
+	return "", errors.New("neither $XDG_CONFIG_HOME nor $HOME are defined")
 }

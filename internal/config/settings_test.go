@@ -16,30 +16,19 @@ import (
 	"github.com/spotcli/spotcli/internal/config"
 )
 
-// Tests that call isolate use t.Setenv, so they never run in parallel: viper
-// reads SPOTCLI_<KEY> from the process environment.
-
-// isolate points HOME and XDG_CONFIG_HOME at empty temporary directories,
-// unsets SPOTCLI_CONFIG_DIR and every SPOTCLI_<KEY> (viper ignores empty
-// variables), and returns a fresh config directory with a getenv that knows
-// only SPOTCLI_CONFIG_DIR.
-func isolate(t *testing.T) (dir string, getenv func(string) string) {
+// isolate returns a fresh config directory and an environment that knows
+// only SPOTCLI_CONFIG_DIR. Load reads nothing but that environment, so the
+// tests run in parallel.
+func isolate(t *testing.T) (dir string, env testEnv) {
 	t.Helper()
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "xdg"))
-	t.Setenv("SPOTCLI_CONFIG_DIR", "")
-	for _, d := range config.Defaults() {
-		t.Setenv(envName(d.Key), "")
-	}
 	dir = t.TempDir()
-	return dir, func(k string) string {
-		if k == "SPOTCLI_CONFIG_DIR" {
-			return dir
-		}
-		return ""
-	}
+	return dir, testEnv{"SPOTCLI_CONFIG_DIR": dir}
 }
+
+// testEnv is an environment for LoadOptions.Getenv.
+type testEnv map[string]string
+
+func (e testEnv) Getenv(k string) string { return e[k] }
 
 func envName(key string) string  { return "SPOTCLI_" + strings.ToUpper(key) }
 func flagName(key string) string { return strings.ReplaceAll(key, "_", "-") }
@@ -149,9 +138,9 @@ func TestDefaultsTable(t *testing.T) {
 }
 
 func TestLoadDefaults(t *testing.T) {
-	dir, getenv := isolate(t)
+	dir, env := isolate(t)
 	for _, flags := range []*pflag.FlagSet{nil, newFlags(t)} {
-		s, err := config.Load(config.LoadOptions{Flags: flags, Getenv: getenv})
+		s, err := config.Load(config.LoadOptions{Flags: flags, Getenv: env.Getenv})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,6 +173,7 @@ func TestLoadDefaults(t *testing.T) {
 // TestLoadPrecedence sets every key in every combination of flag, env and
 // config file: flag > SPOTCLI_<KEY> > config file > default.
 func TestLoadPrecedence(t *testing.T) {
+	t.Parallel()
 	layers := []string{"flag", "env", "file"}
 	for _, k := range settingsKeys {
 		for mask := 0; mask < 8; mask++ {
@@ -198,14 +188,15 @@ func TestLoadPrecedence(t *testing.T) {
 				name = k.key + "/none"
 			}
 			t.Run(name, func(t *testing.T) {
-				dir, getenv := isolate(t)
+				t.Parallel()
+				dir, env := isolate(t)
 				want := k.want(defaultValue(t, k.key))
 				if mask&4 != 0 {
 					writeFile(t, filepath.Join(dir, "config.yaml"), fmt.Sprintf("%s: %q\n", k.key, k.file), 0o600)
 					want = k.want(k.file)
 				}
 				if mask&2 != 0 {
-					t.Setenv(envName(k.key), k.env)
+					env[envName(k.key)] = k.env
 					want = k.want(k.env)
 				}
 				var args []string
@@ -213,7 +204,7 @@ func TestLoadPrecedence(t *testing.T) {
 					args = append(args, "--"+flagName(k.key)+"="+k.flag)
 					want = k.want(k.flag)
 				}
-				s, err := config.Load(config.LoadOptions{Flags: newFlags(t, args...), Getenv: getenv})
+				s, err := config.Load(config.LoadOptions{Flags: newFlags(t, args...), Getenv: env.Getenv})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -226,9 +217,9 @@ func TestLoadPrecedence(t *testing.T) {
 }
 
 func TestLoadTokenStoreFlagOverFile(t *testing.T) {
-	dir, getenv := isolate(t)
+	dir, env := isolate(t)
 	writeFile(t, filepath.Join(dir, "config.yaml"), "token_store: file\n", 0o600)
-	s, err := config.Load(config.LoadOptions{Flags: newFlags(t, "--token-store=keyring"), Getenv: getenv})
+	s, err := config.Load(config.LoadOptions{Flags: newFlags(t, "--token-store=keyring"), Getenv: env.Getenv})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,13 +229,13 @@ func TestLoadTokenStoreFlagOverFile(t *testing.T) {
 }
 
 func TestLoadTrimsValues(t *testing.T) {
-	dir, getenv := isolate(t)
+	dir, env := isolate(t)
 	writeFile(t, filepath.Join(dir, "config.yaml"), `client_id: "  id  "
 client_secret: " secret "
 accounts_url: https://accounts.test//
 api_url: https://api.test/v1/
 `, 0o600)
-	s, err := config.Load(config.LoadOptions{Getenv: getenv})
+	s, err := config.Load(config.LoadOptions{Getenv: env.Getenv})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,19 +264,14 @@ func TestConfigDir(t *testing.T) {
 				t.Skip("XDG_CONFIG_HOME is the config directory on Linux only")
 			}
 			home := t.TempDir()
-			t.Setenv("HOME", home)
-			xdg := ""
+			env := testEnv{"HOME": home}
 			if tt.xdg != "" {
-				xdg = filepath.Join(home, tt.xdg)
+				env["XDG_CONFIG_HOME"] = filepath.Join(home, tt.xdg)
 			}
-			t.Setenv("XDG_CONFIG_HOME", xdg)
-			t.Setenv("SPOTCLI_CONFIG_DIR", "")
-			getenv := func(k string) string {
-				if k == "SPOTCLI_CONFIG_DIR" && tt.spotcliDir != "" {
-					return filepath.Join(home, tt.spotcliDir)
-				}
-				return ""
+			if tt.spotcliDir != "" {
+				env["SPOTCLI_CONFIG_DIR"] = filepath.Join(home, tt.spotcliDir)
 			}
+			getenv := env.Getenv
 			want := filepath.Join(home, tt.want)
 			got, err := config.ConfigDir(getenv)
 			if err != nil {
@@ -297,10 +283,7 @@ func TestConfigDir(t *testing.T) {
 
 			// Load reads config.yaml there.
 			writeFile(t, filepath.Join(want, "config.yaml"), "client_id: from-dir\n", 0o600)
-			for _, d := range config.Defaults() {
-				t.Setenv(envName(d.Key), "")
-			}
-			s, err := config.Load(config.LoadOptions{Getenv: getenv})
+			s, err := config.Load(config.LoadOptions{Getenv: env.Getenv})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -311,17 +294,68 @@ func TestConfigDir(t *testing.T) {
 	}
 }
 
-func TestLoadNilGetenvUsesEnvironment(t *testing.T) {
-	_, _ = isolate(t)
-	dir := t.TempDir()
-	t.Setenv("SPOTCLI_CONFIG_DIR", dir)
-	s, err := config.Load(config.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
+// TestLoadIgnoresProcessEnvironment sets every SPOTCLI_<KEY>, HOME and
+// XDG_CONFIG_HOME in the process to values Load would refuse or notice, and
+// checks that Load sees none of them: the settings come from Getenv alone
+// (the precedence over them is TestLoadPrecedence's).
+func TestLoadIgnoresProcessEnvironment(t *testing.T) {
+	bogus := t.TempDir()
+	t.Setenv("HOME", bogus)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(bogus, "xdg"))
+	t.Setenv("SPOTCLI_CONFIG_DIR", bogus)
+	for _, k := range settingsKeys {
+		t.Setenv(envName(k.key), k.env)
 	}
-	if s.Dir != dir {
-		t.Errorf("Dir = %q, want SPOTCLI_CONFIG_DIR %q", s.Dir, dir)
-	}
+	t.Setenv("SPOTCLI_TOKEN_STORE", "not-a-store") // would be a usage error
+	t.Setenv("SPOTCLI_PROFILE", "../bad")          // would be a usage error
+
+	t.Run("empty Getenv", func(t *testing.T) {
+		dir, env := isolate(t)
+		s, err := config.Load(config.LoadOptions{Flags: newFlags(t), Getenv: env.Getenv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Dir != dir {
+			t.Errorf("Dir = %q, want Getenv's SPOTCLI_CONFIG_DIR %q", s.Dir, dir)
+		}
+		for _, k := range settingsKeys {
+			if got, want := k.get(s), k.want(defaultValue(t, k.key)); !cmp.Equal(want, got) {
+				t.Errorf("%s = %v, want the default %v: the process's %s leaked in", k.key, got, want, envName(k.key))
+			}
+		}
+	})
+	t.Run("nil Getenv", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "config.yaml")
+		writeFile(t, file, "", 0o600)
+		s, err := config.Load(config.LoadOptions{ConfigFile: file, NoConfigDir: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.ClientID != "" || s.TokenStore != "auto" || s.Profile != "default" {
+			t.Errorf("Load with nil Getenv read the process: ClientID %q, TokenStore %q, Profile %q", s.ClientID, s.TokenStore, s.Profile)
+		}
+		if _, err := config.Load(config.LoadOptions{}); err == nil || !strings.Contains(err.Error(), "SPOTCLI_CONFIG_DIR") {
+			t.Errorf("Load with nil Getenv and no HOME in it: %v, want the error that asks for SPOTCLI_CONFIG_DIR", err)
+		}
+	})
+	t.Run("Getenv wins", func(t *testing.T) {
+		dir, env := isolate(t)
+		for _, k := range settingsKeys {
+			env[envName(k.key)] = k.env
+		}
+		s, err := config.Load(config.LoadOptions{Flags: newFlags(t), Getenv: env.Getenv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Dir != dir {
+			t.Errorf("Dir = %q, want %q", s.Dir, dir)
+		}
+		for _, k := range settingsKeys {
+			if got, want := k.get(s), k.want(k.env); !cmp.Equal(want, got) {
+				t.Errorf("%s = %v, want Getenv's %v", k.key, got, want)
+			}
+		}
+	})
 }
 
 func TestLoadConfigFileOption(t *testing.T) {
@@ -342,7 +376,7 @@ func TestLoadConfigFileOption(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, getenv := isolate(t)
+			dir, env := isolate(t)
 			if tt.defaultFile != "" {
 				writeFile(t, filepath.Join(dir, "config.yaml"), tt.defaultFile, 0o600)
 			}
@@ -353,7 +387,7 @@ func TestLoadConfigFileOption(t *testing.T) {
 					writeFile(t, explicit, tt.explicitFile, 0o600)
 				}
 			}
-			s, err := config.Load(config.LoadOptions{ConfigFile: explicit, Getenv: getenv})
+			s, err := config.Load(config.LoadOptions{ConfigFile: explicit, Getenv: env.Getenv})
 			if tt.wantErr {
 				if err == nil {
 					t.Fatalf("Load succeeded, want an error")
@@ -426,12 +460,12 @@ func TestLoadProfiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, getenv := isolate(t)
+			dir, env := isolate(t)
 			writeFile(t, filepath.Join(dir, "config.yaml"), profilesConfig+tt.extra, 0o600)
 			for k, v := range tt.env {
-				t.Setenv(k, v)
+				env[k] = v
 			}
-			s, err := config.Load(config.LoadOptions{Flags: newFlags(t, tt.args...), Getenv: getenv})
+			s, err := config.Load(config.LoadOptions{Flags: newFlags(t, tt.args...), Getenv: env.Getenv})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -466,14 +500,14 @@ func TestLoadScopes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, getenv := isolate(t)
+			dir, env := isolate(t)
 			if tt.file != "" {
 				writeFile(t, filepath.Join(dir, "config.yaml"), tt.file, 0o600)
 			}
 			if tt.env != "" {
-				t.Setenv("SPOTCLI_SCOPES", tt.env)
+				env["SPOTCLI_SCOPES"] = tt.env
 			}
-			s, err := config.Load(config.LoadOptions{Flags: newFlags(t, tt.args...), Getenv: getenv})
+			s, err := config.Load(config.LoadOptions{Flags: newFlags(t, tt.args...), Getenv: env.Getenv})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -517,10 +551,10 @@ func TestLoadBadConfigFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, getenv := isolate(t)
+			dir, env := isolate(t)
 			path := filepath.Join(dir, "config.yaml")
 			writeFile(t, path, tt.content, 0o600)
-			_, err := config.Load(config.LoadOptions{Getenv: getenv})
+			_, err := config.Load(config.LoadOptions{Getenv: env.Getenv})
 			if err == nil {
 				t.Fatal("Load succeeded, want an error")
 			}
@@ -563,10 +597,10 @@ func TestLoadWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, getenv := isolate(t)
+			dir, env := isolate(t)
 			path := filepath.Join(dir, "config.yaml")
 			writeFile(t, path, tt.content, tt.mode)
-			s, err := config.Load(config.LoadOptions{Getenv: getenv})
+			s, err := config.Load(config.LoadOptions{Getenv: env.Getenv})
 			if err != nil {
 				t.Fatalf("Load: %v (warnings are not errors)", err)
 			}
@@ -609,14 +643,14 @@ func TestLoadUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, getenv := isolate(t)
+			dir, env := isolate(t)
 			if tt.file != "" {
 				writeFile(t, filepath.Join(dir, "config.yaml"), tt.file, 0o600)
 			}
 			for k, v := range tt.env {
-				t.Setenv(k, v)
+				env[k] = v
 			}
-			s, err := config.Load(config.LoadOptions{Flags: newFlags(t, tt.args...), Getenv: getenv})
+			s, err := config.Load(config.LoadOptions{Flags: newFlags(t, tt.args...), Getenv: env.Getenv})
 			var ue *config.UsageError
 			if !errors.As(err, &ue) {
 				t.Fatalf("Load = %+v, %v; want a *UsageError", s, err)
@@ -647,8 +681,8 @@ func TestLoadValidEdgeValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, getenv := isolate(t)
-			s, err := config.Load(config.LoadOptions{Flags: newFlags(t, tt.args...), Getenv: getenv})
+			_, env := isolate(t)
+			s, err := config.Load(config.LoadOptions{Flags: newFlags(t, tt.args...), Getenv: env.Getenv})
 			if err != nil {
 				t.Fatal(err)
 			}

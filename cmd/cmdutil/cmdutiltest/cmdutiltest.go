@@ -33,11 +33,13 @@ const (
 // Scopes are the scopes of a seeded login.
 var Scopes = []string{"user-read-private", "user-read-email", "playlist-read-private", "playlist-read-collaborative"}
 
-// Env is one isolated world. Settings come from the process environment
-// (viper reads SPOTCLI_* there), so Env sets it with t.Setenv: tests that
-// use it cannot run in parallel.
+// Env is one isolated world. Its Factories read their environment (every
+// SPOTCLI_* setting, HOME, BROWSER...) from Env alone, never from the
+// process's, so tests that use it can run in parallel.
 type Env struct {
 	t    *testing.T
+	mu   sync.Mutex
+	vars map[string]string
 	Fake *spotifytest.Server
 	Dir  string // SPOTCLI_CONFIG_DIR
 	// Keyring is the Factory's keyring, in memory: the tests use the file
@@ -61,7 +63,7 @@ func New(t *testing.T) *Env {
 	fake.SetCurrentUser("alice")
 	dir := t.TempDir()
 	e := &Env{t: t, Fake: fake, Dir: filepath.Join(dir, "config"), Keyring: &Keyring{}, clientID: ClientID}
-	for k, v := range map[string]string{
+	e.vars = map[string]string{
 		"HOME":                  filepath.Join(dir, "home"),
 		"XDG_CONFIG_HOME":       filepath.Join(dir, "xdg"),
 		"SPOTCLI_CONFIG_DIR":    e.Dir,
@@ -81,14 +83,23 @@ func New(t *testing.T) *Env {
 		// The Factory's keyring is Env.Keyring, in memory; the store only
 		// asks that a session bus seem to exist.
 		"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/cmdutiltest",
-	} {
-		t.Setenv(k, v)
 	}
 	return e
 }
 
-// Setenv sets a variable for the rest of the test.
-func (e *Env) Setenv(k, v string) { e.t.Setenv(k, v) }
+// Setenv sets a variable of the world for the rest of the test.
+func (e *Env) Setenv(k, v string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.vars[k] = v
+}
+
+// Getenv is the world's environment, the Factories' Getenv.
+func (e *Env) Getenv(k string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.vars[k]
+}
 
 // UseSecretApp makes the app the one with a client secret.
 func (e *Env) UseSecretApp() {
@@ -116,7 +127,7 @@ func (e *Env) Factory(in string) *Run {
 	r.F = &cmdutil.Factory{
 		In: strings.NewReader(in), Out: r.Out, Err: r.Err,
 		Build:     cmdutil.BuildInfo{Version: "dev"},
-		Getenv:    os.Getenv,
+		Getenv:    e.Getenv,
 		Now:       time.Now,
 		StdoutTTY: func() bool { return false },
 		TermWidth: func() int { return 80 },

@@ -38,9 +38,9 @@ type Session struct {
 // WithToken is the lighter world for tests of what commands make of
 // Spotify's answers: a fake with one app (development mode or not) and one
 // user, and a Factory whose credentials are an access token of that user in
-// SPOTCLI_ACCESS_TOKEN, so that nothing is stored. It sets SPOTCLI_API_URL in
-// the process (the settings read SPOTCLI_* from there), so tests using it
-// cannot run in parallel. New is the world with stored logins.
+// SPOTCLI_ACCESS_TOKEN, so that nothing is stored. The Factory's environment
+// is the Session's own, so tests using it can run in parallel. New is the
+// world with stored logins.
 func WithToken(t *testing.T, o Options) *Session {
 	t.Helper()
 	fake := spotifytest.New(spotifytest.Config{})
@@ -52,10 +52,10 @@ func WithToken(t *testing.T, o Options) *Session {
 	}
 	fake.AddUser(u)
 	access, _ := fake.IssueTokens(TokenClientID, u.ID, o.Scopes, spotifytest.FlowPKCE, time.Now())
-	t.Setenv("SPOTCLI_API_URL", fake.APIURL())
 	e := &Session{Fake: fake, Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Token: access, env: map[string]string{
 		"SPOTCLI_ACCESS_TOKEN": access,
 		"SPOTCLI_CONFIG_DIR":   t.TempDir(),
+		"SPOTCLI_API_URL":      fake.APIURL(),
 	}}
 	f := cmdutil.NewFactory(cmdutil.BuildInfo{Version: "test"})
 	f.In, f.Out, f.Err = &bytes.Buffer{}, e.Out, e.Err

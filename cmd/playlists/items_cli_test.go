@@ -1,4 +1,4 @@
-package e2e
+package playlists_test
 
 import (
 	"encoding/json"
@@ -87,6 +87,7 @@ func parseItemsTSV(t *testing.T, out string) []itemRow {
 }
 
 func TestItemsGolden(t *testing.T) {
+	t.Parallel()
 	testOutputGolden(t, []string{"playlists", "items", mixedID}, (*harness).addMixed, outputCases("items"))
 }
 
@@ -137,6 +138,7 @@ func TestItemsFields(t *testing.T) {
 }
 
 func TestItemsIDForms(t *testing.T) {
+	t.Parallel()
 	accepted := []string{
 		mixedID,
 		"spotify:playlist:" + mixedID,
@@ -216,6 +218,7 @@ func itemsRequests(h *harness, id string) int {
 }
 
 func TestItemsPaging(t *testing.T) {
+	t.Parallel()
 	const id = "0BigPlaylist0000000001"
 	tests := []struct {
 		n, limit, pages int
@@ -256,6 +259,7 @@ func TestItemsPaging(t *testing.T) {
 }
 
 func TestItemsAccess(t *testing.T) {
+	t.Parallel()
 	const (
 		bobsID    = "0BobsPlaylist000000001"
 		collabID  = "0BobsCollab00000000002"
@@ -312,6 +316,7 @@ func TestItemsAccess(t *testing.T) {
 }
 
 func TestItemsEmpty(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		format, want string
 	}{

@@ -1,4 +1,4 @@
-package e2e
+package authcmd_test
 
 import (
 	"io"
@@ -37,6 +37,7 @@ func (h *harness) spotifyMe(token string) string {
 var expiresLine = regexp.MustCompile(`^Expires:   (\S+) \(in ([0-9hms]+)\)$`)
 
 func TestWhoami(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		setup  func(h *harness)
@@ -131,6 +132,7 @@ func TestWhoami(t *testing.T) {
 // TestWhoamiEnvironmentToken: a token from the environment is used as is,
 // and whoami says where it came from.
 func TestWhoamiEnvironmentToken(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	access, _ := h.fake.IssueTokens(testClientID, "alice", defaultScopes, spotifytest.FlowPKCE, time.Now())
 	h.env["SPOTCLI_ACCESS_TOKEN"] = access
@@ -147,6 +149,7 @@ func TestWhoamiEnvironmentToken(t *testing.T) {
 }
 
 func TestWhoamiJSON(t *testing.T) {
+	t.Parallel()
 	for _, devMode := range []bool{false, true} {
 		name := "stored login"
 		if devMode {
@@ -178,6 +181,7 @@ func TestWhoamiJSON(t *testing.T) {
 }
 
 func TestWhoamiNotLoggedIn(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"whoami"}, {"whoami", "--json"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
@@ -194,6 +198,7 @@ func TestWhoamiNotLoggedIn(t *testing.T) {
 }
 
 func TestWhoamiErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		setup     func(h *harness)

@@ -1,4 +1,4 @@
-package e2e
+package apicmd_test
 
 import (
 	"encoding/json"
@@ -41,6 +41,7 @@ func songNames(from, to int) string {
 }
 
 func TestAPIGolden(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		args   []string
@@ -87,6 +88,7 @@ func TestAPIGolden(t *testing.T) {
 // TestAPIPaginateOrder: every item once, in Spotify's order, whether the
 // pages are fetched by offset at once or by following next one by one.
 func TestAPIPaginateOrder(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		args  []string
@@ -124,6 +126,7 @@ func TestAPIPaginateOrder(t *testing.T) {
 
 // TestAPIPaginateNotAPage: --paginate needs a page of items to follow.
 func TestAPIPaginateNotAPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want string
@@ -177,6 +180,7 @@ func (o *otherHost) requests() []string {
 // elsewhere is refused before any request (a token refresh included); a next
 // link elsewhere is refused when it comes up.
 func TestAPIOriginCheck(t *testing.T) {
+	t.Parallel()
 	t.Run("PATH", func(t *testing.T) {
 		other := newOtherHost(t)
 		paths := map[string]string{
@@ -240,6 +244,7 @@ func TestAPIOriginCheck(t *testing.T) {
 }
 
 func TestAPIFields(t *testing.T) {
+	t.Parallel()
 	t.Run("a JSON body", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
@@ -319,6 +324,7 @@ func TestAPIFields(t *testing.T) {
 }
 
 func TestAPIErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		args  []string
@@ -422,6 +428,7 @@ func TestAPIApp(t *testing.T) {
 
 // TestAPIUsageErrors: a bad command line exits 2 and sends nothing.
 func TestAPIUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want string

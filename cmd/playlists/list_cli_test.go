@@ -1,0 +1,884 @@
+package playlists_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spotcli/spotcli/internal/spotifytest"
+)
+
+// outputCase is one run of a listing command checked against a golden file.
+type outputCase struct {
+	name    string
+	args    []string
+	golden  string
+	devMode bool
+}
+
+// outputCases are the formats every listing command is checked in; their
+// golden files are PREFIX_table, PREFIX_tsv, PREFIX_json and PREFIX_ndjson.
+// Development mode changes Spotify's objects, not the tsv.
+func outputCases(prefix string) []outputCase {
+	return []outputCase{
+		{"table", []string{"-o", "table"}, prefix + "_table", false},
+		{"tsv", []string{"-o", "tsv"}, prefix + "_tsv", false},
+		{"tsv is the default on a pipe", nil, prefix + "_tsv", false},
+		{"json", []string{"-o", "json"}, prefix + "_json", false},
+		{"--json", []string{"--json"}, prefix + "_json", false},
+		{"ndjson", []string{"--output", "ndjson"}, prefix + "_ndjson", false},
+		{"tsv in development mode", []string{"-o", "tsv"}, prefix + "_tsv", true},
+	}
+}
+
+// testOutputGolden runs command in each case against a library that fill
+// sets up, and compares stdout with the case's golden file.
+func testOutputGolden(t *testing.T, command []string, fill func(*harness), cases []outputCase) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginMode(tt.devMode)
+			fill(h)
+			r := h.mustRun(0, "", append(slices.Clone(command), tt.args...)...)
+			if r.stderr != "" {
+				t.Errorf("stderr is not empty:\n%s", r.stderr)
+			}
+			golden(t, tt.golden, h.normalizeFake(r.stdout))
+		})
+	}
+}
+
+// trickyPlaylists is a library whose names try every way of breaking a line
+// or a column, with fixed IDs so that the golden files stay put.
+var trickyPlaylists = []spotifytest.Playlist{
+	{ID: "0TrickyTab000000000001", Name: "Tab\there", Public: true, Tracks: 12},
+	{ID: "0TrickyNewline00000002", Name: "Line one\nline two", Public: true, Tracks: 3},
+	{ID: "0TrickyCR0000000000003", Name: "Carriage\rreturn\r\n", Public: true, Tracks: 0},
+	{ID: "0TrickyBackslash000004", Name: `C:\new\table\ ends with \`, Public: true, Tracks: 7},
+	{ID: "0TrickyQuotes000000005", Name: `"Quoted" 'names' & <tags>`, Public: false, Tracks: 42},
+	{ID: "0TrickyEmoji0000000006", Name: "Road trip 🚗🎶 ❤️", Public: true, Tracks: 99},
+	{ID: "0TrickyArabic000000007", Name: "موسيقى عربية", Public: true, Tracks: 5},
+	{ID: "0TrickyHebrew000000008", Name: "שירים \u200fעבריים (mixed) 123", Public: false, Tracks: 8},
+	{ID: "0TrickyCollab000000009", Name: "Collab with Bob", OwnerID: "bob", Collaborative: true, Tracks: 1000},
+	{ID: "0TrickyLong00000000010", Name: "A very long playlist name that goes on and on well past what an eighty column terminal can show in one line", Public: true, Tracks: 250},
+	{ID: "0TrickyCJK000000000011", Name: "日本語のプレイリスト", OwnerID: "bob", Public: true, Tracks: 31},
+	{ID: "0TrickyCJKLong00000012", Name: "とても長い日本語のプレイリストの名前はここで終わらずにまだまだ続きます", Public: true, Tracks: 2},
+	{ID: "0TrickyPlain0000000013", Name: "Plain", Public: true, Tracks: 1},
+}
+
+// addTricky gives alice the tricky library (and adds bob, who owns some of it).
+func (h *harness) addTricky() {
+	h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
+	h.fake.AddPlaylists("alice", trickyPlaylists...)
+}
+
+// visibilityOf is the word spotcli shows for a playlist.
+func visibilityOf(p spotifytest.Playlist) string {
+	switch {
+	case p.Collaborative:
+		return "collaborative"
+	case p.Public:
+		return "public"
+	}
+	return "private"
+}
+
+// tsvRow is one decoded tsv line.
+type tsvRow struct {
+	ID, Name, Tracks, Owner, Visibility string
+}
+
+// parseTSV checks the tsv invariant (one line per playlist, exactly five
+// fields) and decodes the escapes.
+func parseTSV(t *testing.T, out string) []tsvRow {
+	t.Helper()
+	if out == "" {
+		return nil
+	}
+	if !strings.HasSuffix(out, "\n") {
+		t.Fatalf("tsv output does not end with a newline: %q", out)
+	}
+	if strings.Contains(out, "\r") {
+		t.Errorf("tsv output holds a raw carriage return")
+	}
+	var rows []tsvRow
+	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 5 {
+			t.Fatalf("tsv line %d has %d fields, want 5: %q", i+1, len(f), line)
+		}
+		for j := range f {
+			var err error
+			if f[j], err = tsvDecode(f[j]); err != nil {
+				t.Fatalf("tsv line %d field %d: %v", i+1, j+1, err)
+			}
+		}
+		rows = append(rows, tsvRow{f[0], f[1], f[2], f[3], f[4]})
+	}
+	return rows
+}
+
+// tsvDecode reverses the documented escapes \t \n \r \\, and refuses any
+// other use of a backslash: the encoding must be unambiguous.
+func tsvDecode(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 == len(s) {
+			return "", fmt.Errorf("lone backslash at the end of %q", s)
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\':
+			b.WriteByte('\\')
+		default:
+			return "", fmt.Errorf("unknown escape \\%c in %q", s[i], s)
+		}
+	}
+	return b.String(), nil
+}
+
+func generatedNames(from, to int) []string {
+	var names []string
+	for i := from; i <= to; i++ {
+		names = append(names, fmt.Sprintf("Playlist %04d", i))
+	}
+	return names
+}
+
+func playlistNames(rows []tsvRow) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// pageRequest is one request for a page of /me/playlists, from --debug.
+type pageRequest struct {
+	Offset, Limit, Status int
+}
+
+var debugPage = regexp.MustCompile(`debug: GET \S+/v1/me/playlists\?(\S+) -> (\d+)`)
+
+// pageRequests reads the page requests that --debug logged, sorted by
+// offset: concurrent requests are logged in the order they ended.
+func pageRequests(t *testing.T, stderr string) []pageRequest {
+	t.Helper()
+	var out []pageRequest
+	for _, m := range debugPage.FindAllStringSubmatch(stderr, -1) {
+		q, err := url.ParseQuery(m[1])
+		if err != nil {
+			t.Fatalf("debug line with a bad query %q: %v", m[1], err)
+		}
+		off, err1 := strconv.Atoi(q.Get("offset"))
+		lim, err2 := strconv.Atoi(q.Get("limit"))
+		if err1 != nil || err2 != nil {
+			t.Fatalf("page request without offset and limit: %q", m[0])
+		}
+		st, _ := strconv.Atoi(m[2])
+		out = append(out, pageRequest{off, lim, st})
+	}
+	slices.SortFunc(out, func(a, b pageRequest) int { return a.Offset - b.Offset })
+	return out
+}
+
+func TestPlaylistsGolden(t *testing.T) {
+	t.Parallel()
+	testOutputGolden(t, []string{"playlists"}, (*harness).addTricky, append(outputCases("playlists"),
+		outputCase{"json in development mode", []string{"-o", "json"}, "playlists_devmode_json", true}))
+}
+
+// TestPlaylistsJSONPassThrough checks json and ndjson against the objects the
+// fake sent, field for field, whatever their shape.
+func TestPlaylistsJSONPassThrough(t *testing.T) {
+	t.Parallel()
+	for _, devMode := range []bool{false, true} {
+		t.Run(fmt.Sprintf("devmode=%v", devMode), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginMode(devMode)
+			h.addTricky()
+			h.fake.GeneratePlaylists("alice", 60) // a second page
+			arr := h.mustRun(0, "", "playlists", "--json")
+			var items []map[string]any
+			if err := json.Unmarshal([]byte(arr.stdout), &items); err != nil {
+				t.Fatalf("--json is not one JSON array: %v\n%s", err, arr.stdout)
+			}
+			nd := h.mustRun(0, "", "playlists", "-o", "ndjson")
+			lines := strings.Split(strings.TrimSuffix(nd.stdout, "\n"), "\n")
+			if len(items) != len(trickyPlaylists)+60 || len(lines) != len(items) {
+				t.Fatalf("json has %d items, ndjson %d lines, want %d", len(items), len(lines), len(trickyPlaylists)+60)
+			}
+			for i, line := range lines {
+				var obj map[string]any
+				if err := json.Unmarshal([]byte(line), &obj); err != nil {
+					t.Fatalf("ndjson line %d is not a JSON object: %v", i+1, err)
+				}
+				if diff := cmp.Diff(items[i], obj); diff != "" {
+					t.Errorf("ndjson line %d differs from json item %d (-json +ndjson):\n%s", i+1, i+1, diff)
+				}
+				want, gone := "tracks", "items"
+				if devMode {
+					want, gone = gone, want
+				}
+				if _, ok := obj[want]; !ok {
+					t.Errorf("item %d lacks %q: %v", i+1, want, obj)
+				}
+				if _, ok := obj[gone]; ok {
+					t.Errorf("item %d has %q, which Spotify did not send", i+1, gone)
+				}
+				for _, k := range []string{"snapshot_id", "primary_color", "external_urls", "uri", "images"} {
+					if _, ok := obj[k]; !ok {
+						t.Errorf("item %d lost the field %q", i+1, k)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestPlaylistsEveryPageInOrder(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 1, 50, 51, 100, 237} {
+		for _, conc := range []string{"1", "8"} {
+			t.Run(fmt.Sprintf("%d playlists concurrency %s", n, conc), func(t *testing.T) {
+				t.Parallel()
+				h := newHarness(t)
+				h.loginAlice()
+				h.fake.GeneratePlaylists("alice", n)
+				r := h.mustRun(0, "", "playlists", "--debug", "--concurrency", conc)
+				rows := parseTSV(t, r.stdout)
+				if diff := cmp.Diff(generatedNames(1, n), playlistNames(rows)); diff != "" {
+					t.Errorf("names (-want +got):\n%s", diff)
+				}
+				ids := map[string]bool{}
+				for _, row := range rows {
+					if len(row.ID) != 22 || ids[row.ID] || row.Owner != "alice" || row.Visibility != "public" {
+						t.Errorf("bad row %+v", row)
+					}
+					ids[row.ID] = true
+				}
+				pages := max(1, (n+49)/50)
+				var want []pageRequest
+				for i := range pages {
+					want = append(want, pageRequest{Offset: 50 * i, Limit: 50, Status: 200})
+				}
+				if diff := cmp.Diff(want, pageRequests(t, r.stderr)); diff != "" {
+					t.Errorf("page requests (-want +got):\n%s", diff)
+				}
+				if got := h.fake.Stats().APIRequests["/v1/me/playlists"]; got != pages {
+					t.Errorf("the fake saw %d requests, want %d", got, pages)
+				}
+			})
+		}
+	}
+}
+
+func TestPlaylistsLimit(t *testing.T) {
+	t.Parallel()
+	const total = 237
+	tests := []struct {
+		limit, pages int
+	}{
+		{1, 1}, {3, 1}, {50, 1}, {51, 2}, {100, 2}, {120, 3}, {237, 5}, {1000, 5},
+	}
+	for _, tt := range tests {
+		for _, conc := range []string{"1", "8"} {
+			t.Run(fmt.Sprintf("limit %d concurrency %s", tt.limit, conc), func(t *testing.T) {
+				t.Parallel()
+				h := newHarness(t)
+				h.loginAlice()
+				h.fake.GeneratePlaylists("alice", total)
+				r := h.mustRun(0, "", "playlists", "--debug", "--limit", strconv.Itoa(tt.limit), "--concurrency", conc)
+				rows := parseTSV(t, r.stdout)
+				if diff := cmp.Diff(generatedNames(1, min(tt.limit, total)), playlistNames(rows)); diff != "" {
+					t.Errorf("names (-want +got):\n%s", diff)
+				}
+				reqs := pageRequests(t, r.stderr)
+				if len(reqs) != tt.pages {
+					t.Errorf("%d page requests, want %d: %+v", len(reqs), tt.pages, reqs)
+				}
+				for i, p := range reqs {
+					if p.Limit < 1 || p.Limit > 50 || p.Offset != 50*i && !(i == 0 && p.Offset == 0) {
+						t.Errorf("page request %d: %+v", i, p)
+					}
+					if tt.limit >= 50 && p.Limit != 50 {
+						t.Errorf("page request %d asked for limit=%d, want 50", i, p.Limit)
+					}
+				}
+				if got := h.fake.Stats().APIRequests["/v1/me/playlists"]; got != tt.pages {
+					t.Errorf("the fake saw %d requests, want %d", got, tt.pages)
+				}
+			})
+		}
+	}
+}
+
+func TestPlaylistsOutputFlagErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--limit", "0"}, "must be a whole number of 1 or more"},
+		{[]string{"--limit", "-1"}, "must be a whole number of 1 or more"},
+		{[]string{"--limit", "abc"}, "must be a whole number of 1 or more"},
+		{[]string{"--limit="}, "must be a whole number of 1 or more"},
+		{[]string{"-o", "xml"}, "must be one of table, tsv, json, ndjson"},
+		{[]string{"--output", "JSON"}, "must be one of table, tsv, json, ndjson"},
+		{[]string{"--json", "-o", "tsv"}, "--json and -o tsv contradict each other"},
+		{[]string{"--concurrency", "0"}, "must be a whole number from 1 to 16"},
+		{[]string{"--concurrency", "17"}, "must be a whole number from 1 to 16"},
+		{[]string{"extra"}, "takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginAlice()
+			h.fake.GeneratePlaylists("alice", 3)
+			r := h.mustRun(2, "", append([]string{"playlists"}, tt.args...)...)
+			if !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("stderr does not say %q:\n%s", tt.want, r.stderr)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout: %q", r.stdout)
+			}
+			if n := len(h.fake.Stats().APIRequests); n != 0 {
+				t.Errorf("a usage error reached Spotify: %v", h.fake.Stats().APIRequests)
+			}
+		})
+	}
+}
+
+// TestPlaylistsTSVInvariant: N playlists give N lines of 5 fields, and
+// decoding the escapes gives back every name, however tricky.
+func TestPlaylistsTSVInvariant(t *testing.T) {
+	t.Parallel()
+	lib := slices.Clone(trickyPlaylists)
+	// Every string of up to three of these characters: each escape next to
+	// the letters it uses, and backslashes next to each other.
+	alphabet := []string{`\`, "\t", "\n", "\r", "t", "n", " "}
+	combos := []string{""}
+	for range 3 {
+		var next []string
+		for _, c := range combos {
+			for _, a := range alphabet {
+				next = append(next, c+a)
+			}
+		}
+		for _, c := range next {
+			lib = append(lib, spotifytest.Playlist{ID: fmt.Sprintf("inv%019d", len(lib)), Name: "x" + c, Public: len(lib)%3 != 0, Collaborative: len(lib)%7 == 0, Tracks: len(lib)})
+			lib = append(lib, spotifytest.Playlist{ID: fmt.Sprintf("inv%019d", len(lib)), Name: c, Public: true, Tracks: len(lib)})
+		}
+		combos = next
+	}
+	for _, conc := range []string{"1", "8"} {
+		t.Run("concurrency "+conc, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.addTricky()
+			h.fake.AddPlaylists("alice", lib[len(trickyPlaylists):]...)
+			h.loginAlice()
+			r := h.mustRun(0, "", "playlists", "-o", "tsv", "--concurrency", conc)
+			if !utf8.ValidString(r.stdout) {
+				t.Error("tsv output is not valid UTF-8")
+			}
+			if got := strings.Count(r.stdout, "\n"); got != len(lib) {
+				t.Fatalf("%d playlists gave %d lines", len(lib), got)
+			}
+			rows := parseTSV(t, r.stdout)
+			var want []tsvRow
+			for _, p := range lib {
+				owner := p.OwnerID
+				if owner == "" {
+					owner = "alice"
+				}
+				want = append(want, tsvRow{p.ID, p.Name, strconv.Itoa(p.Tracks), owner, visibilityOf(p)})
+			}
+			if diff := cmp.Diff(want, rows); diff != "" {
+				t.Errorf("decoded tsv (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestPlaylistsTrackCount: the count comes from tracks.total, or from
+// items.total in the development-mode shape.
+func TestPlaylistsTrackCount(t *testing.T) {
+	t.Parallel()
+	for _, devMode := range []bool{false, true} {
+		t.Run(fmt.Sprintf("devmode=%v", devMode), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginMode(devMode)
+			lib := []spotifytest.Playlist{
+				{ID: "count000000000000000000", Name: "Empty", Public: true},
+				{ID: "count000000000000000001", Name: "One", Public: true, Tracks: 1},
+				{ID: "count000000000000000002", Name: "Big", Public: true, Tracks: 10000},
+			}
+			h.fake.AddPlaylists("alice", lib...)
+			var want []tsvRow
+			for _, p := range lib {
+				want = append(want, tsvRow{p.ID, p.Name, strconv.Itoa(p.Tracks), "alice", "public"})
+			}
+			r := h.mustRun(0, "", "playlists", "-o", "tsv")
+			if diff := cmp.Diff(want, parseTSV(t, r.stdout)); diff != "" {
+				t.Errorf("tsv (-want +got):\n%s", diff)
+			}
+			r = h.mustRun(0, "", "playlists", "-o", "table")
+			for _, p := range lib {
+				re := regexp.MustCompile(`(?m)^` + p.Name + `\s+` + p.ID + `\s+` + strconv.Itoa(p.Tracks) + `\s+alice\s+public$`)
+				if !re.MatchString(r.stdout) {
+					t.Errorf("table: no count %d for %q:\n%s", p.Tracks, p.Name, r.stdout)
+				}
+			}
+		})
+	}
+}
+
+// TestPlaylistsScopes: private playlists are listed only with
+// playlist-read-private, collaborative ones only with
+// playlist-read-collaborative, and each shows its visibility.
+func TestPlaylistsScopes(t *testing.T) {
+	t.Parallel()
+	lib := []spotifytest.Playlist{
+		{ID: "scope000000000000000001", Name: "Mine, public", Public: true, Tracks: 1},
+		{ID: "scope000000000000000002", Name: "Mine, private", Tracks: 2},
+		{ID: "scope000000000000000003", Name: "Shared", OwnerID: "bob", Collaborative: true, Tracks: 3},
+		{ID: "scope000000000000000004", Name: "Bob's, followed", OwnerID: "bob", Public: true, Tracks: 4},
+	}
+	tests := []struct {
+		name   string
+		scopes []string
+		want   []tsvRow
+	}{
+		{"all", defaultScopes, []tsvRow{
+			{lib[0].ID, lib[0].Name, "1", "alice", "public"},
+			{lib[1].ID, lib[1].Name, "2", "alice", "private"},
+			{lib[2].ID, lib[2].Name, "3", "bob", "collaborative"},
+			{lib[3].ID, lib[3].Name, "4", "bob", "public"},
+		}},
+		{"without playlist-read-private", []string{"user-read-private", "playlist-read-collaborative"}, []tsvRow{
+			{lib[0].ID, lib[0].Name, "1", "alice", "public"},
+			{lib[2].ID, lib[2].Name, "3", "bob", "collaborative"},
+			{lib[3].ID, lib[3].Name, "4", "bob", "public"},
+		}},
+		{"without playlist scopes", []string{"user-read-private"}, []tsvRow{
+			{lib[0].ID, lib[0].Name, "1", "alice", "public"},
+			{lib[3].ID, lib[3].Name, "4", "bob", "public"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
+			h.fake.AddPlaylists("alice", lib...)
+			h.loginWith(testClientID, tt.scopes)
+			r := h.mustRun(0, "", "playlists")
+			if diff := cmp.Diff(tt.want, parseTSV(t, r.stdout)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// termCells is how many terminal columns s takes, for the scripts the tests use:
+// CJK and emoji take two, zero-width marks none.
+func termCells(s string) int {
+	n := 0
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case r == 0x200d || r == 0x200f || unicode.Is(unicode.Mn, r):
+		case r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 ||
+			r >= 0xf900 && r <= 0xfaff || r >= 0xff00 && r <= 0xff60 || r >= 0x1f300 && r <= 0x1faff):
+			n += 2
+		case i+1 < len(rs) && rs[i+1] == 0xfe0f:
+			n += 2 // emoji presentation of a text symbol, such as ❤️
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// TestPlaylistsTable: columns line up on screen whatever the script, the
+// name is cut to fit 80 columns (the width when stdout is not a terminal),
+// and nothing in a name reaches the terminal as a control character.
+func TestPlaylistsTable(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.loginAlice()
+	h.addTricky()
+	h.fake.AddPlaylists("alice",
+		spotifytest.Playlist{ID: "0TrickyEscape000000101", Name: "Red \x1b[31malert\x1b[0m\a bell \x00 nul \u0085 nel \x7f del", Public: true},
+		spotifytest.Playlist{ID: "0TrickyEscape000000102", Name: "\x1b]0;pwned\x07title", Public: true},
+	)
+	r := h.mustRun(0, "", "playlists", "-o", "table")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != len(trickyPlaylists)+3 {
+		t.Fatalf("%d lines for %d playlists and a header:\n%s", len(lines), len(trickyPlaylists)+2, r.stdout)
+	}
+	if !strings.HasPrefix(lines[0], "NAME ") || !strings.HasSuffix(lines[0], "VISIBILITY") {
+		t.Errorf("header: %q", lines[0])
+	}
+	idCol := -1
+	for i, line := range lines {
+		for _, c := range line {
+			if unicode.IsControl(c) {
+				t.Errorf("line %d holds the control character %U: %q", i+1, c, line)
+			}
+		}
+		if w := termCells(line); w > 80 {
+			t.Errorf("line %d is %d columns wide, more than 80: %q", i+1, w, line)
+		}
+		// The ID column starts where the header's does, on screen.
+		start := strings.Index(line, "0Tricky")
+		if i == 0 {
+			start = strings.Index(line, "ID ")
+		}
+		if start < 0 {
+			t.Fatalf("line %d has no ID: %q", i+1, line)
+		}
+		if col := termCells(line[:start]); idCol < 0 {
+			idCol = col
+		} else if col != idCol {
+			t.Errorf("line %d: ID starts at column %d, the header's at %d: %q", i+1, col, idCol, line)
+		}
+	}
+	for _, want := range []string{"A very long playlist", "とても長い"} {
+		found := false
+		for _, line := range lines {
+			if strings.HasPrefix(line, want) {
+				found = true
+				if !strings.Contains(line, "…") {
+					t.Errorf("the long name was not cut with an ellipsis: %q", line)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no line for %q", want)
+		}
+	}
+}
+
+// TestPlaylistsTableShortNames: a name column narrower than the terminal is
+// as wide as its longest name.
+func TestPlaylistsTableShortNames(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.loginAlice()
+	h.fake.AddPlaylists("alice",
+		spotifytest.Playlist{ID: "short00000000000000001", Name: "a", Public: true, Tracks: 5},
+		spotifytest.Playlist{ID: "short00000000000000002", Name: "Mix", Tracks: 12},
+	)
+	r := h.mustRun(0, "", "playlists", "-o", "table")
+	want := "" +
+		"NAME  ID                      TRACKS  OWNER  VISIBILITY\n" +
+		"a     short00000000000000001  5       alice  public\n" +
+		"Mix   short00000000000000002  12      alice  private\n"
+	if diff := cmp.Diff(want, r.stdout); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestPlaylistsEmpty(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		format, want string
+	}{
+		{"tsv", ""},
+		{"ndjson", ""},
+		{"json", "[]\n"},
+		{"table", "NAME  ID  TRACKS  OWNER  VISIBILITY\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginAlice()
+			r := h.mustRun(0, "", "playlists", "-o", tt.format)
+			if r.stdout != tt.want {
+				t.Errorf("stdout = %q, want %q", r.stdout, tt.want)
+			}
+		})
+	}
+}
+
+// TestPlaylistsRateLimited: every 429 is waited out, during the wait no
+// request goes out, and the output is whole and in order.
+func TestPlaylistsRateLimited(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		conc  string
+		setup func(*spotifytest.Server)
+	}{
+		{name: "every 4th request, concurrency 1", conc: "1", setup: func(s *spotifytest.Server) { s.SetRateLimit(4, time.Second) }},
+		{name: "first page, concurrency 8", conc: "8", setup: func(s *spotifytest.Server) {
+			s.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 429, RetryAfter: "1", Count: 1})
+		}},
+		// After the first page, pages 2 to 6 go out at once and the 4th
+		// request overall gets the 429; the fake excuses requests already
+		// in flight then (spotifytest.DefaultInFlightGrace), but not a retry of
+		// the refused page.
+		{name: "every 4th request, concurrency 8", conc: "8", setup: func(s *spotifytest.Server) { s.SetRateLimit(4, time.Second) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginAlice()
+			h.fake.GeneratePlaylists("alice", 300)
+			tt.setup(h.fake)
+			r := h.mustRun(0, "", "playlists", "--concurrency", tt.conc)
+			if diff := cmp.Diff(generatedNames(1, 300), playlistNames(parseTSV(t, r.stdout))); diff != "" {
+				t.Errorf("names (-want +got):\n%s", diff)
+			}
+			st := h.fake.Stats()
+			if st.DuringRetryAfter != 0 {
+				t.Errorf("%d requests were sent while a Retry-After was pending", st.DuringRetryAfter)
+			}
+			if got := st.APIRequests["/v1/me/playlists"]; got <= 6 {
+				t.Errorf("%d requests for 6 pages: the rate limit never hit", got)
+			}
+			if r.stderr != "" {
+				t.Errorf("stderr: %s", r.stderr)
+			}
+		})
+	}
+}
+
+// TestPlaylistsRetryAfterAboveMaxWait: a Retry-After longer than max_wait
+// (flag, environment, config file or the 2m default) fails at once.
+func TestPlaylistsRetryAfterAboveMaxWait(t *testing.T) {
+	t.Parallel()
+	const reasonBody = `{"error":{"status":429,"message":"API rate limit exceeded","reason":"RATE_LIMITED"}}`
+	tests := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		config     string
+		retryAfter string
+		body       string
+		want       string
+	}{
+		{name: "flag", args: []string{"--max-wait", "2s"}, retryAfter: "30", want: "rate limited by Spotify: retry after 30 s"},
+		{name: "environment", env: map[string]string{"SPOTCLI_MAX_WAIT": "2s"}, retryAfter: "30", want: "rate limited by Spotify: retry after 30 s"},
+		{name: "config file", config: "max_wait: 2s\n", retryAfter: "30", want: "rate limited by Spotify: retry after 30 s"},
+		{name: "default 2m", retryAfter: "121", want: "rate limited by Spotify: retry after 121 s"},
+		{name: "reason shown", args: []string{"--max-wait", "1s"}, retryAfter: "45", body: reasonBody, want: "rate limited by Spotify: retry after 45 s (RATE_LIMITED)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginAlice()
+			h.fake.GeneratePlaylists("alice", 10)
+			for k, v := range tt.env {
+				h.env[k] = v
+			}
+			if tt.config != "" {
+				if err := os.MkdirAll(h.env["SPOTCLI_CONFIG_DIR"], 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(h.env["SPOTCLI_CONFIG_DIR"], "config.yaml"), []byte(tt.config), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Once only: a client that waited would then succeed, and fail
+			// the exit code check.
+			h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 429, Count: 1, RetryAfter: tt.retryAfter, Body: tt.body})
+			start := time.Now()
+			r := h.mustRun(1, "", append([]string{"playlists"}, tt.args...)...)
+			if took := time.Since(start); took > 15*time.Second {
+				t.Errorf("took %s: it waited instead of failing at once", took)
+			}
+			if !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("stderr does not say %q:\n%s", tt.want, r.stderr)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout: %q", r.stdout)
+			}
+			st := h.fake.Stats()
+			if got := st.APIRequests["/v1/me/playlists"]; got != 1 {
+				t.Errorf("%d requests, want 1", got)
+			}
+			if st.DuringRetryAfter != 0 {
+				t.Errorf("%d requests during Retry-After", st.DuringRetryAfter)
+			}
+		})
+	}
+}
+
+// TestPlaylistsServerErrors: 500, 502, 503 and 504 are retried up to 4
+// attempts in all, then reported with the last status; other errors are
+// reported at once with Spotify's message and a hint.
+func TestPlaylistsServerErrors(t *testing.T) {
+	t.Parallel()
+	const htmlBody = "<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center></body></html>\n"
+	tests := []struct {
+		name     string
+		fault    spotifytest.Fault
+		conc     string
+		code     int
+		requests int
+		want     []string
+	}{
+		{name: "500 given up", fault: spotifytest.Fault{Status: 500}, code: 1, requests: 4,
+			want: []string{"Spotify answered 500 Internal Server Error: Server error", "gave up after 4 attempts"}},
+		{name: "502 given up", fault: spotifytest.Fault{Status: 502}, code: 1, requests: 4,
+			want: []string{"Spotify answered 502 Bad Gateway", "gave up after 4 attempts"}},
+		{name: "503 given up", fault: spotifytest.Fault{Status: 503}, code: 1, requests: 4,
+			want: []string{"Spotify answered 503 Service Unavailable", "gave up after 4 attempts"}},
+		{name: "504 given up", fault: spotifytest.Fault{Status: 504}, code: 1, requests: 4,
+			want: []string{"Spotify answered 504 Gateway Timeout", "gave up after 4 attempts"}},
+		{name: "503 three times then fine", fault: spotifytest.Fault{Status: 503, Count: 3}, code: 0, requests: 4 + 2},
+		{name: "500 on a later page", fault: spotifytest.Fault{Status: 500, SkipFirst: 2}, conc: "1", code: 1, requests: 2 + 4,
+			want: []string{"page at offset 100", "Spotify answered 500", "gave up after 4 attempts"}},
+		{name: "HTML error page", fault: spotifytest.Fault{Status: 502, Body: htmlBody}, code: 1, requests: 4,
+			want: []string{"Spotify answered 502 Bad Gateway: <html><head><title>502 Bad Gateway</title></head>"}},
+		{name: "403 development mode", fault: spotifytest.Fault{Status: 403, Body: `{"error":{"status":403,"message":"User not registered in the Developer Dashboard"}}`}, code: 1, requests: 1,
+			want: []string{"Spotify answered 403 Forbidden: User not registered in the Developer Dashboard", "development mode", "User Management"}},
+		{name: "403 with reason", fault: spotifytest.Fault{Status: 403, Body: `{"error":{"status":403,"message":"Player command failed: Premium required","reason":"PREMIUM_REQUIRED"}}`}, code: 1, requests: 1,
+			want: []string{"Spotify answered 403 Forbidden: Player command failed: Premium required (PREMIUM_REQUIRED)", "Premium"}},
+		{name: "404", fault: spotifytest.Fault{Status: 404}, code: 1, requests: 1,
+			want: []string{"Spotify answered 404 Not Found: Service not found"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.loginAlice()
+			h.fake.GeneratePlaylists("alice", 120)
+			f := tt.fault
+			f.Path = "/v1/me/playlists"
+			h.fake.InjectFault(f)
+			conc := tt.conc
+			if conc == "" {
+				conc = "8"
+			}
+			r := h.mustRun(tt.code, "", "playlists", "--concurrency", conc)
+			for _, w := range tt.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr does not say %q:\n%s", w, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "<body>") {
+				t.Errorf("stderr shows more than the first line of the error page:\n%s", r.stderr)
+			}
+			if got := h.fake.Stats().APIRequests["/v1/me/playlists"]; got != tt.requests {
+				t.Errorf("%d requests, want %d", got, tt.requests)
+			}
+			if tt.code == 0 {
+				if diff := cmp.Diff(generatedNames(1, 120), playlistNames(parseTSV(t, r.stdout))); diff != "" {
+					t.Errorf("names (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+// TestPlaylistsUnauthorized: a refused token is refreshed once and the
+// request retried once; a second refusal means logging in again.
+func TestPlaylistsUnauthorized(t *testing.T) {
+	t.Parallel()
+	t.Run("refresh and retry", func(t *testing.T) {
+		for _, conc := range []string{"1", "8"} {
+			t.Run("concurrency "+conc, func(t *testing.T) {
+				t.Parallel()
+				h := newHarness(t)
+				before := h.loginAlice() // valid for an hour, as far as spotcli knows
+				h.fake.GeneratePlaylists("alice", 237)
+				h.fake.ExpireAccessTokens()
+				r := h.mustRun(0, "", "playlists", "--concurrency", conc)
+				if diff := cmp.Diff(generatedNames(1, 237), playlistNames(parseTSV(t, r.stdout))); diff != "" {
+					t.Errorf("names (-want +got):\n%s", diff)
+				}
+				st := h.fake.Stats()
+				if st.Refreshes != 1 {
+					t.Errorf("%d refreshes, want 1", st.Refreshes)
+				}
+				if got := st.APIRequests["/v1/me/playlists"]; got != 5+1 {
+					t.Errorf("%d requests, want 5 pages and the refused one", got)
+				}
+				if after := h.record("default"); after.AccessToken == before.AccessToken {
+					t.Error("the refreshed token was not stored")
+				}
+			})
+		}
+	})
+	t.Run("stale stored token is refreshed first", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		h.seed("default", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
+		h.fake.GeneratePlaylists("alice", 60)
+		h.mustRun(0, "", "playlists")
+		st := h.fake.Stats()
+		if st.Refreshes != 1 || st.APIRequests["/v1/me/playlists"] != 2 {
+			t.Errorf("refreshes %d, requests %d; want 1 and 2", st.Refreshes, st.APIRequests["/v1/me/playlists"])
+		}
+	})
+	t.Run("second 401", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		h.loginAlice()
+		h.fake.GeneratePlaylists("alice", 10)
+		h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 401})
+		r := h.mustRun(4, "", "playlists")
+		if !strings.Contains(r.stderr, "run spotcli login") {
+			t.Errorf("stderr: %s", r.stderr)
+		}
+		st := h.fake.Stats()
+		if st.Refreshes != 1 || st.APIRequests["/v1/me/playlists"] != 2 {
+			t.Errorf("refreshes %d, requests %d; want 1 and 2", st.Refreshes, st.APIRequests["/v1/me/playlists"])
+		}
+	})
+	t.Run("refresh token revoked", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		h.loginAlice()
+		h.fake.ExpireAccessTokens()
+		h.fake.RevokeRefreshTokens()
+		r := h.mustRun(4, "", "playlists")
+		if !strings.Contains(r.stderr, "run spotcli login") {
+			t.Errorf("stderr: %s", r.stderr)
+		}
+	})
+}
+
+func TestPlaylistsNotLoggedIn(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	r := h.mustRun(4, "", "playlists")
+	if r.stderr != "spotcli: not logged in: run spotcli login\n" || r.stdout != "" {
+		t.Errorf("got %s", r)
+	}
+	if n := len(h.fake.Stats().APIRequests); n != 0 {
+		t.Errorf("requests without a login: %v", h.fake.Stats().APIRequests)
+	}
+}
