@@ -18,7 +18,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 // editScopes are what the edit commands need.
@@ -154,7 +156,7 @@ func TestEditRoundTrip(t *testing.T) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"Track URI", "Track Name", "Artist Name(s)", "Album Name", "Duration (ms)"})
-	for _, row := range parseItemsTSV(t, h.mustRun(0, "", "playlists", "items", id).stdout) {
+	for _, row := range cmdutiltest.ParseItemsTSV(t, h.mustRun(0, "", "playlists", "items", id).stdout) {
 		_ = w.Write([]string{"spotify:track:" + row.ID, row.Name, row.Artists, "Gold", "200000"})
 	}
 	w.Flush()
@@ -288,17 +290,17 @@ func missingCommand(root *cobra.Command, line string) string {
 func TestEditImportOfExport(t *testing.T) {
 	h := newHarness(t)
 	h.loginEdit(false, 0)
-	h.addMixed()
+	fixtures.AddMixed(h.fake)
 	var want []string
-	for _, u := range h.fake.PlaylistURIs(mixedID) {
+	for _, u := range h.fake.PlaylistURIs(fixtures.MixedID) {
 		if u != "" && !strings.HasPrefix(u, "spotify:local:") {
 			want = append(want, u)
 		}
 	}
 	h.mustRun(0, "", "export", "backup", "--only", "playlists", "--csv")
 	for _, tt := range []struct{ file, name, unit string }{
-		{"backup/playlists/" + mixedID + ".json", "Restored", "entry"},
-		{"backup/playlists/" + mixedID + ".csv", "From CSV", "line"},
+		{"backup/playlists/" + fixtures.MixedID + ".json", "Restored", "entry"},
+		{"backup/playlists/" + fixtures.MixedID + ".csv", "From CSV", "line"},
 	} {
 		r := h.mustRun(0, "", "playlists", "import", tt.file, "--name", tt.name)
 		id := strings.TrimSpace(r.stdout)

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"os/exec"
 	"strings"
@@ -13,9 +12,11 @@ import (
 	"unicode"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/auth"
 	goldens "github.com/spotcli/spotcli/internal/golden"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 // update is -update (internal/golden's flag): it also rewrites the cmp
@@ -75,110 +76,6 @@ func (h *harness) loginMode(devMode bool) *auth.Record {
 	return h.loginAlice()
 }
 
-// trickyPlaylists is a library whose names try every way of breaking a line
-// or a column, with fixed IDs so that the golden files stay put.
-var trickyPlaylists = []spotifytest.Playlist{
-	{ID: "0TrickyTab000000000001", Name: "Tab\there", Public: true, Tracks: 12},
-	{ID: "0TrickyNewline00000002", Name: "Line one\nline two", Public: true, Tracks: 3},
-	{ID: "0TrickyCR0000000000003", Name: "Carriage\rreturn\r\n", Public: true, Tracks: 0},
-	{ID: "0TrickyBackslash000004", Name: `C:\new\table\ ends with \`, Public: true, Tracks: 7},
-	{ID: "0TrickyQuotes000000005", Name: `"Quoted" 'names' & <tags>`, Public: false, Tracks: 42},
-	{ID: "0TrickyEmoji0000000006", Name: "Road trip 🚗🎶 ❤️", Public: true, Tracks: 99},
-	{ID: "0TrickyArabic000000007", Name: "موسيقى عربية", Public: true, Tracks: 5},
-	{ID: "0TrickyHebrew000000008", Name: "שירים \u200fעבריים (mixed) 123", Public: false, Tracks: 8},
-	{ID: "0TrickyCollab000000009", Name: "Collab with Bob", OwnerID: "bob", Collaborative: true, Tracks: 1000},
-	{ID: "0TrickyLong00000000010", Name: "A very long playlist name that goes on and on well past what an eighty column terminal can show in one line", Public: true, Tracks: 250},
-	{ID: "0TrickyCJK000000000011", Name: "日本語のプレイリスト", OwnerID: "bob", Public: true, Tracks: 31},
-	{ID: "0TrickyCJKLong00000012", Name: "とても長い日本語のプレイリストの名前はここで終わらずにまだまだ続きます", Public: true, Tracks: 2},
-	{ID: "0TrickyPlain0000000013", Name: "Plain", Public: true, Tracks: 1},
-}
-
-// addTricky gives alice the tricky library (and adds bob, who owns some of it).
-func (h *harness) addTricky() {
-	h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
-	h.fake.AddPlaylists("alice", trickyPlaylists...)
-}
-
-// tsvRow is one decoded tsv line.
-type tsvRow struct {
-	ID, Name, Tracks, Owner, Visibility string
-}
-
-// parseTSV checks the tsv invariant (one line per playlist, exactly five
-// fields) and decodes the escapes.
-func parseTSV(t *testing.T, out string) []tsvRow {
-	t.Helper()
-	if out == "" {
-		return nil
-	}
-	if !strings.HasSuffix(out, "\n") {
-		t.Fatalf("tsv output does not end with a newline: %q", out)
-	}
-	if strings.Contains(out, "\r") {
-		t.Errorf("tsv output holds a raw carriage return")
-	}
-	var rows []tsvRow
-	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) != 5 {
-			t.Fatalf("tsv line %d has %d fields, want 5: %q", i+1, len(f), line)
-		}
-		for j := range f {
-			var err error
-			if f[j], err = tsvDecode(f[j]); err != nil {
-				t.Fatalf("tsv line %d field %d: %v", i+1, j+1, err)
-			}
-		}
-		rows = append(rows, tsvRow{f[0], f[1], f[2], f[3], f[4]})
-	}
-	return rows
-}
-
-// tsvDecode reverses the documented escapes \t \n \r \\, and refuses any
-// other use of a backslash: the encoding must be unambiguous.
-func tsvDecode(s string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+1 == len(s) {
-			return "", fmt.Errorf("lone backslash at the end of %q", s)
-		}
-		i++
-		switch s[i] {
-		case 't':
-			b.WriteByte('\t')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case '\\':
-			b.WriteByte('\\')
-		default:
-			return "", fmt.Errorf("unknown escape \\%c in %q", s[i], s)
-		}
-	}
-	return b.String(), nil
-}
-
-func generatedNames(from, to int) []string {
-	var names []string
-	for i := from; i <= to; i++ {
-		names = append(names, fmt.Sprintf("Playlist %04d", i))
-	}
-	return names
-}
-
-func playlistNames(rows []tsvRow) []string {
-	var out []string
-	for _, r := range rows {
-		out = append(out, r.Name)
-	}
-	return out
-}
-
 // termCells is how many terminal columns s takes, for the scripts the tests use:
 // CJK and emoji take two, zero-width marks none.
 func termCells(s string) int {
@@ -207,7 +104,7 @@ func TestPlaylistsOnTerminal(t *testing.T) {
 	}
 	h := newHarness(t)
 	h.loginAlice()
-	h.addTricky()
+	fixtures.AddTricky(h.fake)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c := exec.CommandContext(ctx, "script", "-qec", "stty cols 70 rows 50; spotcli playlists", "/dev/null")
@@ -309,8 +206,8 @@ func TestPlaylistsHeadPipe(t *testing.T) {
 			if err := c.Run(); err != nil {
 				t.Fatalf("pipeline: %v\nstderr:\n%s", err, stderr.String())
 			}
-			rows := parseTSV(t, stdout.String())
-			if diff := cmp.Diff(generatedNames(1, 3), playlistNames(rows)); diff != "" {
+			rows := cmdutiltest.ParsePlaylistsTSV(t, stdout.String())
+			if diff := cmp.Diff(fixtures.GeneratedNames(1, 3), cmdutiltest.PlaylistNames(rows)); diff != "" {
 				t.Errorf("head -3 (-want +got):\n%s", diff)
 			}
 			for _, bad := range []string{"broken pipe", "EPIPE", "spotcli:", "signal"} {

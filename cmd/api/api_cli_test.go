@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 // useSecretApp makes the app with a client secret the configured one, so that
@@ -58,15 +60,15 @@ func TestAPIGolden(t *testing.T) {
 		{name: "paginate jq on each item", args: []string{"api", "me/playlists?limit=4", "--paginate", "--jq", ".id"}, golden: "api_paginate_ids"},
 		{name: "slurp jq on the array", args: []string{"api", "me/playlists", "--paginate", "--slurp", "--jq", "length"}, want: "14\n"},
 		{name: "slurp an empty page", args: []string{"api", "playlists/0EmptyPlaylist00000001/items", "--paginate", "--slurp"}, want: "[]\n"},
-		{name: "playlist items, both shapes", args: []string{"api", "playlists/" + mixedID + "/items", "--paginate", "-F", "limit=3", "--jq", `[(.item // .track | .name?), .is_local] | @tsv`}, golden: "api_items_tsv"},
+		{name: "playlist items, both shapes", args: []string{"api", "playlists/" + fixtures.MixedID + "/items", "--paginate", "-F", "limit=3", "--jq", `[(.item // .track | .name?), .is_local] | @tsv`}, golden: "api_items_tsv"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.loginAlice()
-			h.addTricky()
-			h.addMixed()
+			fixtures.AddTricky(h.fake)
+			fixtures.AddMixed(h.fake)
 			h.fake.AddPlaylists("bob", spotifytest.Playlist{ID: "0EmptyPlaylist00000001", Name: "Empty", Public: true})
 			args := append([]string(nil), tt.args...)
 			for i, a := range args {
@@ -110,7 +112,7 @@ func TestAPIPaginateOrder(t *testing.T) {
 			h.fake.GeneratePlaylists("alice", 237)
 			h.fake.AddTracks(catalogTracks(237)...)
 			r := h.mustRun(0, "", append(tt.args, "--debug")...)
-			want := strings.Join(generatedNames(1, 237), "\n") + "\n"
+			want := strings.Join(fixtures.GeneratedNames(1, 237), "\n") + "\n"
 			if tt.path == "/v1/search" {
 				want = songNames(1, 237)
 			}
@@ -263,7 +265,7 @@ func TestAPIFields(t *testing.T) {
 			t.Errorf("-F name=@- : %s", r)
 		}
 		r = h.mustRun(0, "", "playlists", "-o", "tsv")
-		rows := parseTSV(t, r.stdout)
+		rows := cmdutiltest.ParsePlaylistsTSV(t, r.stdout)
 		if len(rows) != 2 || rows[0].Name != "Piped\n" || rows[1].Name != "Road trip = fun" || rows[1].Visibility != "collaborative" {
 			t.Errorf("library: %+v", rows)
 		}
@@ -272,14 +274,14 @@ func TestAPIFields(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
 		h.loginWith(testClientID, append(defaultScopes, "playlist-modify-public"))
-		h.addMixed()
-		r := h.mustRun(0, "", "api", "playlists/"+mixedID+"/items",
+		fixtures.AddMixed(h.fake)
+		r := h.mustRun(0, "", "api", "playlists/"+fixtures.MixedID+"/items",
 			"-F", "uris[]=spotify:track:0ItemOld00000000000002", "-f", "uris[]=spotify:episode:0ItemEpisode0000000003", "-F", "position=1",
 			"--jq", "keys[]")
 		if r.stdout != "snapshot_id\n" {
 			t.Errorf("stdout = %q", r.stdout)
 		}
-		rows := parseItemsTSV(t, h.mustRun(0, "", "playlists", "items", mixedID).stdout)
+		rows := cmdutiltest.ParseItemsTSV(t, h.mustRun(0, "", "playlists", "items", fixtures.MixedID).stdout)
 		var names []string
 		for _, row := range rows[:4] {
 			names = append(names, row.Name)
@@ -288,7 +290,7 @@ func TestAPIFields(t *testing.T) {
 			t.Errorf("playlist after the insert (-want +got):\n%s", diff)
 		}
 		// A number where Spotify wants one: a string would be refused.
-		r = h.mustRun(1, "", "api", "playlists/"+mixedID+"/items", "-F", "uris[]=spotify:track:0ItemOld00000000000002", "-f", "position=1")
+		r = h.mustRun(1, "", "api", "playlists/"+fixtures.MixedID+"/items", "-F", "uris[]=spotify:track:0ItemOld00000000000002", "-f", "position=1")
 		if !strings.Contains(r.stderr, "Spotify answered 400 Bad Request: Error parsing JSON.") {
 			t.Errorf("-f position=1 was not sent as a string: %s", r)
 		}
@@ -338,7 +340,7 @@ func TestAPIErrors(t *testing.T) {
 			want: []string{"HTTP 404 Not Found\n", "Content-Type: application/json\n", "Spotify answered 404 Not Found"}},
 		{name: "missing scope", args: []string{"api", "me/playlists", "-f", "name=x"}, code: 1,
 			want: []string{"Spotify answered 403 Forbidden: Insufficient client scope", "hint: POST /me/playlists needs the playlist-modify-public or playlist-modify-private scope, which the login lacks: run spotcli login --add-scopes playlist-modify-public,playlist-modify-private"}},
-		{name: "the old endpoint in development mode", args: []string{"api", "playlists/" + mixedID + "/tracks"},
+		{name: "the old endpoint in development mode", args: []string{"api", "playlists/" + fixtures.MixedID + "/tracks"},
 			setup: func(h *harness) { h.loginDevMode() }, code: 1, want: []string{"Spotify answered 403 Forbidden: Forbidden"}},
 		{name: "login refused", args: []string{"api", "me"}, setup: func(h *harness) {
 			h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 401})
@@ -360,7 +362,7 @@ func TestAPIErrors(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.loginAlice()
-			h.addMixed()
+			fixtures.AddMixed(h.fake)
 			if tt.setup != nil {
 				tt.setup(h)
 			}

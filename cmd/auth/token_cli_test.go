@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 func TestNotLoggedIn(t *testing.T) {
@@ -255,14 +256,14 @@ func TestDebugLeaksNoSecret(t *testing.T) {
 			}
 			h.fake.SetRotation(true)
 			h.fake.GeneratePlaylists("alice", 120)
-			h.addMixed()
+			fixtures.AddMixed(h.fake)
 			var logs strings.Builder
 			printed := map[string]bool{} // what spotcli token was asked to print
 			steps := [][]string{
 				{"login", "--debug"},
 				{"whoami", "--debug"},
 				{"playlists", "--debug", "-o", "tsv"},
-				{"playlists", "items", mixedID, "--debug"},
+				{"playlists", "items", fixtures.MixedID, "--debug"},
 				{"api", "me", "--debug"},
 				{"api", "me/playlists", "--paginate", "--debug"},
 				{"status", "--check", "--debug"},

@@ -6,89 +6,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
-
-// mixedID is alice's playlist of every kind of item.
-const mixedID = "0MixedItems00000000001"
-
-func at(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-// mixedItems are a track in each shape, a podcast episode, a local file, a
-// track Spotify no longer has, and names that try to break a line or a
-// column.
-var mixedItems = []spotifytest.PlaylistItem{
-	{Track: &spotifytest.Track{ID: "0ItemNew00000000000001", Name: "Song One", Artists: []string{"Ann", "Bob Band"}, Album: "First", DurationMS: 210_500}, AddedAt: at("2024-03-01T10:00:00Z")},
-	{Track: &spotifytest.Track{ID: "0ItemOld00000000000002", Name: "Old Shape Song", Artists: []string{"Carl"}, Album: "Second", DurationMS: 245_999}, AddedAt: at("2024-03-02T11:30:00Z"), OldShape: true},
-	{Track: &spotifytest.Track{ID: "0ItemEpisode0000000003", Name: "Episode 12:\tTabs", Show: "The Long Podcast", DurationMS: 4_987_000, Episode: true}, AddedAt: at("2024-03-03T12:00:00Z"), AddedBy: "bob"},
-	{Track: &spotifytest.Track{Name: "My Demo", Artists: []string{"Me Myself"}, Album: "Tapes", DurationMS: 120_000, Local: true}, AddedAt: at("2024-03-04T13:00:00Z")},
-	{Track: nil, AddedAt: at("2024-03-05T14:00:00Z")},
-	{Track: &spotifytest.Track{ID: "0ItemTricky00000000006", Name: "Line\nbreak \\ back\r", Artists: []string{"Tab\tArtist"}, Album: "Odd", DurationMS: 59_999}},
-	{Track: &spotifytest.Track{ID: "0ItemCJK00000000000007", Name: "日本語の歌", Artists: []string{"歌手", "Ünïcødé", "Third"}, Album: "アルバム", DurationMS: 3_600_000}, AddedAt: at("2024-03-07T00:00:00Z"), OldShape: true},
-}
-
-// itemRow is one decoded line of playlists items' tsv.
-type itemRow struct {
-	Pos, ID, Name, Artists, Duration, AddedAt string
-}
-
-// wantMixed is what the tsv must say of mixedItems.
-var wantMixed = []itemRow{
-	{"1", "0ItemNew00000000000001", "Song One", "Ann, Bob Band", "3:30", "2024-03-01T10:00:00Z"},
-	{"2", "0ItemOld00000000000002", "Old Shape Song", "Carl", "4:05", "2024-03-02T11:30:00Z"},
-	{"3", "0ItemEpisode0000000003", "Episode 12:\tTabs", "The Long Podcast", "83:07", "2024-03-03T12:00:00Z"},
-	{"4", "", "My Demo", "Me Myself", "2:00", "2024-03-04T13:00:00Z"},
-	{"5", "", "", "", "", "2024-03-05T14:00:00Z"},
-	{"6", "0ItemTricky00000000006", "Line\nbreak \\ back\r", "Tab\tArtist", "0:59", ""},
-	{"7", "0ItemCJK00000000000007", "日本語の歌", "歌手, Ünïcødé, Third", "60:00", "2024-03-07T00:00:00Z"},
-}
-
-// addMixed gives alice the mixed playlist (and adds bob, who added an item).
-func (h *harness) addMixed() {
-	h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
-	h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: mixedID, Name: "Mixed", Public: true})
-	h.fake.AddPlaylistItems(mixedID, mixedItems...)
-}
-
-// parseItemsTSV checks the tsv invariant (one line per item, six fields) and
-// decodes the escapes.
-func parseItemsTSV(t *testing.T, out string) []itemRow {
-	t.Helper()
-	if out == "" {
-		return nil
-	}
-	if !strings.HasSuffix(out, "\n") || strings.Contains(out, "\r") {
-		t.Fatalf("tsv output does not end with a newline or holds a raw carriage return: %q", out)
-	}
-	var rows []itemRow
-	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) != 6 {
-			t.Fatalf("tsv line %d has %d fields, want 6: %q", i+1, len(f), line)
-		}
-		for j := range f {
-			var err error
-			if f[j], err = tsvDecode(f[j]); err != nil {
-				t.Fatalf("tsv line %d field %d: %v", i+1, j+1, err)
-			}
-		}
-		rows = append(rows, itemRow{f[0], f[1], f[2], f[3], f[4], f[5]})
-	}
-	return rows
-}
 
 func TestItemsGolden(t *testing.T) {
 	t.Parallel()
-	testOutputGolden(t, []string{"playlists", "items", mixedID}, (*harness).addMixed, outputCases("items"))
+	testOutputGolden(t, []string{"playlists", "items", fixtures.MixedID}, fixtures.AddMixed, outputCases("items"))
 }
 
 // TestItemsFields: the tsv says what the items are, whichever shape Spotify
@@ -97,16 +24,16 @@ func TestItemsFields(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.loginAlice()
-	h.addMixed()
-	r := h.mustRun(0, "", "playlists", "items", mixedID)
-	if diff := cmp.Diff(wantMixed, parseItemsTSV(t, r.stdout)); diff != "" {
+	fixtures.AddMixed(h.fake)
+	r := h.mustRun(0, "", "playlists", "items", fixtures.MixedID)
+	if diff := cmp.Diff(cmdutiltest.WantMixed, cmdutiltest.ParseItemsTSV(t, r.stdout)); diff != "" {
 		t.Errorf("tsv (-want +got):\n%s", diff)
 	}
 
-	nd := h.mustRun(0, "", "playlists", "items", mixedID, "-o", "ndjson")
+	nd := h.mustRun(0, "", "playlists", "items", fixtures.MixedID, "-o", "ndjson")
 	lines := strings.Split(strings.TrimSuffix(nd.stdout, "\n"), "\n")
-	if len(lines) != len(mixedItems) {
-		t.Fatalf("%d ndjson lines for %d items", len(lines), len(mixedItems))
+	if len(lines) != len(fixtures.MixedItems) {
+		t.Fatalf("%d ndjson lines for %d items", len(lines), len(fixtures.MixedItems))
 	}
 	for i, line := range lines {
 		var obj map[string]json.RawMessage
@@ -114,7 +41,7 @@ func TestItemsFields(t *testing.T) {
 			t.Fatalf("line %d: %v", i+1, err)
 		}
 		want, gone := "item", "track"
-		if mixedItems[i].OldShape {
+		if fixtures.MixedItems[i].OldShape {
 			want, gone = gone, want
 		}
 		if _, ok := obj[want]; !ok {
@@ -140,24 +67,24 @@ func TestItemsFields(t *testing.T) {
 func TestItemsIDForms(t *testing.T) {
 	t.Parallel()
 	accepted := []string{
-		mixedID,
-		"spotify:playlist:" + mixedID,
-		"spotify:user:alice:playlist:" + mixedID,
-		"https://open.spotify.com/playlist/" + mixedID,
-		"https://open.spotify.com/playlist/" + mixedID + "?si=abc123def456",
-		"https://open.spotify.com/intl-de/playlist/" + mixedID,
-		"http://open.spotify.com/playlist/" + mixedID + "/",
-		"open.spotify.com/playlist/" + mixedID,
-		" " + mixedID + "\n",
+		fixtures.MixedID,
+		"spotify:playlist:" + fixtures.MixedID,
+		"spotify:user:alice:playlist:" + fixtures.MixedID,
+		"https://open.spotify.com/playlist/" + fixtures.MixedID,
+		"https://open.spotify.com/playlist/" + fixtures.MixedID + "?si=abc123def456",
+		"https://open.spotify.com/intl-de/playlist/" + fixtures.MixedID,
+		"http://open.spotify.com/playlist/" + fixtures.MixedID + "/",
+		"open.spotify.com/playlist/" + fixtures.MixedID,
+		" " + fixtures.MixedID + "\n",
 	}
 	// Since the edit commands, a word that is no ID is a playlist's name.
 	accepted = append(accepted, "Mixed", " Mixed ")
-	for _, name := range []string{"short", mixedID + "x", "0Mixed-Items0000000001"} {
+	for _, name := range []string{"short", fixtures.MixedID + "x", "0Mixed-Items0000000001"} {
 		t.Run("looks up the name "+name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.loginAlice()
-			h.addMixed()
+			fixtures.AddMixed(h.fake)
 			r := h.mustRun(1, "", "playlists", "items", name)
 			if !strings.Contains(r.stderr, `you have no playlist named "`+name+`"`) || r.stdout != "" {
 				t.Errorf("stderr:\n%s", r)
@@ -169,9 +96,9 @@ func TestItemsIDForms(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.loginAlice()
-			h.addMixed()
+			fixtures.AddMixed(h.fake)
 			r := h.mustRun(0, "", "playlists", "items", arg)
-			if diff := cmp.Diff(wantMixed, parseItemsTSV(t, r.stdout)); diff != "" {
+			if diff := cmp.Diff(cmdutiltest.WantMixed, cmdutiltest.ParseItemsTSV(t, r.stdout)); diff != "" {
 				t.Errorf("tsv (-want +got):\n%s", diff)
 			}
 		})
@@ -181,26 +108,26 @@ func TestItemsIDForms(t *testing.T) {
 		want string
 	}{
 		{[]string{"https://open.spotify.com/playlist/short"}, "22 letters and digits"},
-		{[]string{"spotify:playlist:" + mixedID + "x"}, "spotify:playlist:ID URI"},
-		{[]string{"spotify:track:" + mixedID}, "is not a playlist"},
+		{[]string{"spotify:playlist:" + fixtures.MixedID + "x"}, "spotify:playlist:ID URI"},
+		{[]string{"spotify:track:" + fixtures.MixedID}, "is not a playlist"},
 		{[]string{"spotify:playlist:"}, "is not a playlist"},
-		{[]string{"https://open.spotify.com/album/" + mixedID}, "open.spotify.com/playlist/ID URL"},
-		{[]string{"https://evil.example/playlist/" + mixedID}, "is not a playlist"},
-		{[]string{"https://open.spotify.com/playlist/" + mixedID + "/items"}, "is not a playlist"},
+		{[]string{"https://open.spotify.com/album/" + fixtures.MixedID}, "open.spotify.com/playlist/ID URL"},
+		{[]string{"https://evil.example/playlist/" + fixtures.MixedID}, "is not a playlist"},
+		{[]string{"https://open.spotify.com/playlist/" + fixtures.MixedID + "/items"}, "is not a playlist"},
 		{[]string{""}, "is not a playlist"},
 		{nil, "takes one playlist"},
-		{[]string{mixedID, mixedID}, "takes one playlist"},
-		{[]string{mixedID, "--limit", "0"}, "must be a whole number of 1 or more"},
-		{[]string{mixedID, "-o", "xml"}, "must be one of table, tsv, json, ndjson"},
-		{[]string{mixedID, "--json", "-o", "tsv"}, "--json and -o tsv contradict each other"},
-		{[]string{mixedID, "--concurrency", "17"}, "must be a whole number from 1 to 16"},
+		{[]string{fixtures.MixedID, fixtures.MixedID}, "takes one playlist"},
+		{[]string{fixtures.MixedID, "--limit", "0"}, "must be a whole number of 1 or more"},
+		{[]string{fixtures.MixedID, "-o", "xml"}, "must be one of table, tsv, json, ndjson"},
+		{[]string{fixtures.MixedID, "--json", "-o", "tsv"}, "--json and -o tsv contradict each other"},
+		{[]string{fixtures.MixedID, "--concurrency", "17"}, "must be a whole number from 1 to 16"},
 	}
 	for _, tt := range rejected {
 		t.Run(fmt.Sprintf("rejects %q", tt.args), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.loginAlice()
-			h.addMixed()
+			fixtures.AddMixed(h.fake)
 			r := h.mustRun(2, "", append([]string{"playlists", "items"}, tt.args...)...)
 			if !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
 				t.Errorf("stderr does not say %q:\n%s", tt.want, r)
@@ -241,7 +168,7 @@ func TestItemsPaging(t *testing.T) {
 					want = min(tt.n, tt.limit)
 				}
 				r := h.mustRun(0, "", args...)
-				rows := parseItemsTSV(t, r.stdout)
+				rows := cmdutiltest.ParseItemsTSV(t, r.stdout)
 				if len(rows) != want {
 					t.Fatalf("%d rows, want %d", len(rows), want)
 				}
@@ -305,7 +232,7 @@ func TestItemsAccess(t *testing.T) {
 					t.Errorf("stderr does not say %q:\n%s", w, r.stderr)
 				}
 			}
-			if tt.code == 0 && len(parseItemsTSV(t, r.stdout)) != 3 {
+			if tt.code == 0 && len(cmdutiltest.ParseItemsTSV(t, r.stdout)) != 3 {
 				t.Errorf("want 3 rows: %s", r)
 			}
 			if tt.code != 0 && r.stdout != "" {

@@ -16,7 +16,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 // outputCase is one run of a listing command checked against a golden file.
@@ -44,13 +46,13 @@ func outputCases(prefix string) []outputCase {
 
 // testOutputGolden runs command in each case against a library that fill
 // sets up, and compares stdout with the case's golden file.
-func testOutputGolden(t *testing.T, command []string, fill func(*harness), cases []outputCase) {
+func testOutputGolden(t *testing.T, command []string, fill func(*spotifytest.Server), cases []outputCase) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.loginMode(tt.devMode)
-			fill(h)
+			fill(h.fake)
 			r := h.mustRun(0, "", append(slices.Clone(command), tt.args...)...)
 			if r.stderr != "" {
 				t.Errorf("stderr is not empty:\n%s", r.stderr)
@@ -58,30 +60,6 @@ func testOutputGolden(t *testing.T, command []string, fill func(*harness), cases
 			golden(t, tt.golden, h.normalizeFake(r.stdout))
 		})
 	}
-}
-
-// trickyPlaylists is a library whose names try every way of breaking a line
-// or a column, with fixed IDs so that the golden files stay put.
-var trickyPlaylists = []spotifytest.Playlist{
-	{ID: "0TrickyTab000000000001", Name: "Tab\there", Public: true, Tracks: 12},
-	{ID: "0TrickyNewline00000002", Name: "Line one\nline two", Public: true, Tracks: 3},
-	{ID: "0TrickyCR0000000000003", Name: "Carriage\rreturn\r\n", Public: true, Tracks: 0},
-	{ID: "0TrickyBackslash000004", Name: `C:\new\table\ ends with \`, Public: true, Tracks: 7},
-	{ID: "0TrickyQuotes000000005", Name: `"Quoted" 'names' & <tags>`, Public: false, Tracks: 42},
-	{ID: "0TrickyEmoji0000000006", Name: "Road trip 🚗🎶 ❤️", Public: true, Tracks: 99},
-	{ID: "0TrickyArabic000000007", Name: "موسيقى عربية", Public: true, Tracks: 5},
-	{ID: "0TrickyHebrew000000008", Name: "שירים \u200fעבריים (mixed) 123", Public: false, Tracks: 8},
-	{ID: "0TrickyCollab000000009", Name: "Collab with Bob", OwnerID: "bob", Collaborative: true, Tracks: 1000},
-	{ID: "0TrickyLong00000000010", Name: "A very long playlist name that goes on and on well past what an eighty column terminal can show in one line", Public: true, Tracks: 250},
-	{ID: "0TrickyCJK000000000011", Name: "日本語のプレイリスト", OwnerID: "bob", Public: true, Tracks: 31},
-	{ID: "0TrickyCJKLong00000012", Name: "とても長い日本語のプレイリストの名前はここで終わらずにまだまだ続きます", Public: true, Tracks: 2},
-	{ID: "0TrickyPlain0000000013", Name: "Plain", Public: true, Tracks: 1},
-}
-
-// addTricky gives alice the tricky library (and adds bob, who owns some of it).
-func (h *harness) addTricky() {
-	h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
-	h.fake.AddPlaylists("alice", trickyPlaylists...)
 }
 
 // visibilityOf is the word spotcli shows for a playlist.
@@ -93,86 +71,6 @@ func visibilityOf(p spotifytest.Playlist) string {
 		return "public"
 	}
 	return "private"
-}
-
-// tsvRow is one decoded tsv line.
-type tsvRow struct {
-	ID, Name, Tracks, Owner, Visibility string
-}
-
-// parseTSV checks the tsv invariant (one line per playlist, exactly five
-// fields) and decodes the escapes.
-func parseTSV(t *testing.T, out string) []tsvRow {
-	t.Helper()
-	if out == "" {
-		return nil
-	}
-	if !strings.HasSuffix(out, "\n") {
-		t.Fatalf("tsv output does not end with a newline: %q", out)
-	}
-	if strings.Contains(out, "\r") {
-		t.Errorf("tsv output holds a raw carriage return")
-	}
-	var rows []tsvRow
-	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) != 5 {
-			t.Fatalf("tsv line %d has %d fields, want 5: %q", i+1, len(f), line)
-		}
-		for j := range f {
-			var err error
-			if f[j], err = tsvDecode(f[j]); err != nil {
-				t.Fatalf("tsv line %d field %d: %v", i+1, j+1, err)
-			}
-		}
-		rows = append(rows, tsvRow{f[0], f[1], f[2], f[3], f[4]})
-	}
-	return rows
-}
-
-// tsvDecode reverses the documented escapes \t \n \r \\, and refuses any
-// other use of a backslash: the encoding must be unambiguous.
-func tsvDecode(s string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+1 == len(s) {
-			return "", fmt.Errorf("lone backslash at the end of %q", s)
-		}
-		i++
-		switch s[i] {
-		case 't':
-			b.WriteByte('\t')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case '\\':
-			b.WriteByte('\\')
-		default:
-			return "", fmt.Errorf("unknown escape \\%c in %q", s[i], s)
-		}
-	}
-	return b.String(), nil
-}
-
-func generatedNames(from, to int) []string {
-	var names []string
-	for i := from; i <= to; i++ {
-		names = append(names, fmt.Sprintf("Playlist %04d", i))
-	}
-	return names
-}
-
-func playlistNames(rows []tsvRow) []string {
-	var out []string
-	for _, r := range rows {
-		out = append(out, r.Name)
-	}
-	return out
 }
 
 // pageRequest is one request for a page of /me/playlists, from --debug.
@@ -206,7 +104,7 @@ func pageRequests(t *testing.T, stderr string) []pageRequest {
 
 func TestPlaylistsGolden(t *testing.T) {
 	t.Parallel()
-	testOutputGolden(t, []string{"playlists"}, (*harness).addTricky, append(outputCases("playlists"),
+	testOutputGolden(t, []string{"playlists"}, fixtures.AddTricky, append(outputCases("playlists"),
 		outputCase{"json in development mode", []string{"-o", "json"}, "playlists_devmode_json", true}))
 }
 
@@ -219,7 +117,7 @@ func TestPlaylistsJSONPassThrough(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.loginMode(devMode)
-			h.addTricky()
+			fixtures.AddTricky(h.fake)
 			h.fake.GeneratePlaylists("alice", 60) // a second page
 			arr := h.mustRun(0, "", "playlists", "--json")
 			var items []map[string]any
@@ -228,8 +126,8 @@ func TestPlaylistsJSONPassThrough(t *testing.T) {
 			}
 			nd := h.mustRun(0, "", "playlists", "-o", "ndjson")
 			lines := strings.Split(strings.TrimSuffix(nd.stdout, "\n"), "\n")
-			if len(items) != len(trickyPlaylists)+60 || len(lines) != len(items) {
-				t.Fatalf("json has %d items, ndjson %d lines, want %d", len(items), len(lines), len(trickyPlaylists)+60)
+			if len(items) != len(fixtures.TrickyPlaylists)+60 || len(lines) != len(items) {
+				t.Fatalf("json has %d items, ndjson %d lines, want %d", len(items), len(lines), len(fixtures.TrickyPlaylists)+60)
 			}
 			for i, line := range lines {
 				var obj map[string]any
@@ -269,8 +167,8 @@ func TestPlaylistsEveryPageInOrder(t *testing.T) {
 				h.loginAlice()
 				h.fake.GeneratePlaylists("alice", n)
 				r := h.mustRun(0, "", "playlists", "--debug", "--concurrency", conc)
-				rows := parseTSV(t, r.stdout)
-				if diff := cmp.Diff(generatedNames(1, n), playlistNames(rows)); diff != "" {
+				rows := cmdutiltest.ParsePlaylistsTSV(t, r.stdout)
+				if diff := cmp.Diff(fixtures.GeneratedNames(1, n), cmdutiltest.PlaylistNames(rows)); diff != "" {
 					t.Errorf("names (-want +got):\n%s", diff)
 				}
 				ids := map[string]bool{}
@@ -312,8 +210,8 @@ func TestPlaylistsLimit(t *testing.T) {
 				h.loginAlice()
 				h.fake.GeneratePlaylists("alice", total)
 				r := h.mustRun(0, "", "playlists", "--debug", "--limit", strconv.Itoa(tt.limit), "--concurrency", conc)
-				rows := parseTSV(t, r.stdout)
-				if diff := cmp.Diff(generatedNames(1, min(tt.limit, total)), playlistNames(rows)); diff != "" {
+				rows := cmdutiltest.ParsePlaylistsTSV(t, r.stdout)
+				if diff := cmp.Diff(fixtures.GeneratedNames(1, min(tt.limit, total)), cmdutiltest.PlaylistNames(rows)); diff != "" {
 					t.Errorf("names (-want +got):\n%s", diff)
 				}
 				reqs := pageRequests(t, r.stderr)
@@ -377,7 +275,7 @@ func TestPlaylistsOutputFlagErrors(t *testing.T) {
 // decoding the escapes gives back every name, however tricky.
 func TestPlaylistsTSVInvariant(t *testing.T) {
 	t.Parallel()
-	lib := slices.Clone(trickyPlaylists)
+	lib := slices.Clone(fixtures.TrickyPlaylists)
 	// Every string of up to three of these characters: each escape next to
 	// the letters it uses, and backslashes next to each other.
 	alphabet := []string{`\`, "\t", "\n", "\r", "t", "n", " "}
@@ -399,8 +297,8 @@ func TestPlaylistsTSVInvariant(t *testing.T) {
 		t.Run("concurrency "+conc, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.addTricky()
-			h.fake.AddPlaylists("alice", lib[len(trickyPlaylists):]...)
+			fixtures.AddTricky(h.fake)
+			h.fake.AddPlaylists("alice", lib[len(fixtures.TrickyPlaylists):]...)
 			h.loginAlice()
 			r := h.mustRun(0, "", "playlists", "-o", "tsv", "--concurrency", conc)
 			if !utf8.ValidString(r.stdout) {
@@ -409,14 +307,14 @@ func TestPlaylistsTSVInvariant(t *testing.T) {
 			if got := strings.Count(r.stdout, "\n"); got != len(lib) {
 				t.Fatalf("%d playlists gave %d lines", len(lib), got)
 			}
-			rows := parseTSV(t, r.stdout)
-			var want []tsvRow
+			rows := cmdutiltest.ParsePlaylistsTSV(t, r.stdout)
+			var want []cmdutiltest.PlaylistRow
 			for _, p := range lib {
 				owner := p.OwnerID
 				if owner == "" {
 					owner = "alice"
 				}
-				want = append(want, tsvRow{p.ID, p.Name, strconv.Itoa(p.Tracks), owner, visibilityOf(p)})
+				want = append(want, cmdutiltest.PlaylistRow{ID: p.ID, Name: p.Name, Tracks: strconv.Itoa(p.Tracks), Owner: owner, Visibility: visibilityOf(p)})
 			}
 			if diff := cmp.Diff(want, rows); diff != "" {
 				t.Errorf("decoded tsv (-want +got):\n%s", diff)
@@ -440,12 +338,12 @@ func TestPlaylistsTrackCount(t *testing.T) {
 				{ID: "count000000000000000002", Name: "Big", Public: true, Tracks: 10000},
 			}
 			h.fake.AddPlaylists("alice", lib...)
-			var want []tsvRow
+			var want []cmdutiltest.PlaylistRow
 			for _, p := range lib {
-				want = append(want, tsvRow{p.ID, p.Name, strconv.Itoa(p.Tracks), "alice", "public"})
+				want = append(want, cmdutiltest.PlaylistRow{ID: p.ID, Name: p.Name, Tracks: strconv.Itoa(p.Tracks), Owner: "alice", Visibility: "public"})
 			}
 			r := h.mustRun(0, "", "playlists", "-o", "tsv")
-			if diff := cmp.Diff(want, parseTSV(t, r.stdout)); diff != "" {
+			if diff := cmp.Diff(want, cmdutiltest.ParsePlaylistsTSV(t, r.stdout)); diff != "" {
 				t.Errorf("tsv (-want +got):\n%s", diff)
 			}
 			r = h.mustRun(0, "", "playlists", "-o", "table")
@@ -473,22 +371,22 @@ func TestPlaylistsScopes(t *testing.T) {
 	tests := []struct {
 		name   string
 		scopes []string
-		want   []tsvRow
+		want   []cmdutiltest.PlaylistRow
 	}{
-		{"all", defaultScopes, []tsvRow{
-			{lib[0].ID, lib[0].Name, "1", "alice", "public"},
-			{lib[1].ID, lib[1].Name, "2", "alice", "private"},
-			{lib[2].ID, lib[2].Name, "3", "bob", "collaborative"},
-			{lib[3].ID, lib[3].Name, "4", "bob", "public"},
+		{"all", defaultScopes, []cmdutiltest.PlaylistRow{
+			{ID: lib[0].ID, Name: lib[0].Name, Tracks: "1", Owner: "alice", Visibility: "public"},
+			{ID: lib[1].ID, Name: lib[1].Name, Tracks: "2", Owner: "alice", Visibility: "private"},
+			{ID: lib[2].ID, Name: lib[2].Name, Tracks: "3", Owner: "bob", Visibility: "collaborative"},
+			{ID: lib[3].ID, Name: lib[3].Name, Tracks: "4", Owner: "bob", Visibility: "public"},
 		}},
-		{"without playlist-read-private", []string{"user-read-private", "playlist-read-collaborative"}, []tsvRow{
-			{lib[0].ID, lib[0].Name, "1", "alice", "public"},
-			{lib[2].ID, lib[2].Name, "3", "bob", "collaborative"},
-			{lib[3].ID, lib[3].Name, "4", "bob", "public"},
+		{"without playlist-read-private", []string{"user-read-private", "playlist-read-collaborative"}, []cmdutiltest.PlaylistRow{
+			{ID: lib[0].ID, Name: lib[0].Name, Tracks: "1", Owner: "alice", Visibility: "public"},
+			{ID: lib[2].ID, Name: lib[2].Name, Tracks: "3", Owner: "bob", Visibility: "collaborative"},
+			{ID: lib[3].ID, Name: lib[3].Name, Tracks: "4", Owner: "bob", Visibility: "public"},
 		}},
-		{"without playlist scopes", []string{"user-read-private"}, []tsvRow{
-			{lib[0].ID, lib[0].Name, "1", "alice", "public"},
-			{lib[3].ID, lib[3].Name, "4", "bob", "public"},
+		{"without playlist scopes", []string{"user-read-private"}, []cmdutiltest.PlaylistRow{
+			{ID: lib[0].ID, Name: lib[0].Name, Tracks: "1", Owner: "alice", Visibility: "public"},
+			{ID: lib[3].ID, Name: lib[3].Name, Tracks: "4", Owner: "bob", Visibility: "public"},
 		}},
 	}
 	for _, tt := range tests {
@@ -499,7 +397,7 @@ func TestPlaylistsScopes(t *testing.T) {
 			h.fake.AddPlaylists("alice", lib...)
 			h.loginWith(testClientID, tt.scopes)
 			r := h.mustRun(0, "", "playlists")
-			if diff := cmp.Diff(tt.want, parseTSV(t, r.stdout)); diff != "" {
+			if diff := cmp.Diff(tt.want, cmdutiltest.ParsePlaylistsTSV(t, r.stdout)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -533,15 +431,15 @@ func TestPlaylistsTable(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.loginAlice()
-	h.addTricky()
+	fixtures.AddTricky(h.fake)
 	h.fake.AddPlaylists("alice",
 		spotifytest.Playlist{ID: "0TrickyEscape000000101", Name: "Red \x1b[31malert\x1b[0m\a bell \x00 nul \u0085 nel \x7f del", Public: true},
 		spotifytest.Playlist{ID: "0TrickyEscape000000102", Name: "\x1b]0;pwned\x07title", Public: true},
 	)
 	r := h.mustRun(0, "", "playlists", "-o", "table")
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	if len(lines) != len(trickyPlaylists)+3 {
-		t.Fatalf("%d lines for %d playlists and a header:\n%s", len(lines), len(trickyPlaylists)+2, r.stdout)
+	if len(lines) != len(fixtures.TrickyPlaylists)+3 {
+		t.Fatalf("%d lines for %d playlists and a header:\n%s", len(lines), len(fixtures.TrickyPlaylists)+2, r.stdout)
 	}
 	if !strings.HasPrefix(lines[0], "NAME ") || !strings.HasSuffix(lines[0], "VISIBILITY") {
 		t.Errorf("header: %q", lines[0])
@@ -656,7 +554,7 @@ func TestPlaylistsRateLimited(t *testing.T) {
 			h.fake.GeneratePlaylists("alice", 300)
 			tt.setup(h.fake)
 			r := h.mustRun(0, "", "playlists", "--concurrency", tt.conc)
-			if diff := cmp.Diff(generatedNames(1, 300), playlistNames(parseTSV(t, r.stdout))); diff != "" {
+			if diff := cmp.Diff(fixtures.GeneratedNames(1, 300), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.stdout))); diff != "" {
 				t.Errorf("names (-want +got):\n%s", diff)
 			}
 			st := h.fake.Stats()
@@ -795,7 +693,7 @@ func TestPlaylistsServerErrors(t *testing.T) {
 				t.Errorf("%d requests, want %d", got, tt.requests)
 			}
 			if tt.code == 0 {
-				if diff := cmp.Diff(generatedNames(1, 120), playlistNames(parseTSV(t, r.stdout))); diff != "" {
+				if diff := cmp.Diff(fixtures.GeneratedNames(1, 120), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.stdout))); diff != "" {
 					t.Errorf("names (-want +got):\n%s", diff)
 				}
 			}
@@ -816,7 +714,7 @@ func TestPlaylistsUnauthorized(t *testing.T) {
 				h.fake.GeneratePlaylists("alice", 237)
 				h.fake.ExpireAccessTokens()
 				r := h.mustRun(0, "", "playlists", "--concurrency", conc)
-				if diff := cmp.Diff(generatedNames(1, 237), playlistNames(parseTSV(t, r.stdout))); diff != "" {
+				if diff := cmp.Diff(fixtures.GeneratedNames(1, 237), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.stdout))); diff != "" {
 					t.Errorf("names (-want +got):\n%s", diff)
 				}
 				st := h.fake.Stats()
