@@ -13,8 +13,8 @@ func TestOtherShellCompletions(t *testing.T) {
 		"fish":       "complete -c spotcli",
 		"powershell": "Register-ArgumentCompleter",
 	} {
-		r := h.mustRun(0, "", "completion", shell)
-		if !strings.Contains(r.stdout, marker) {
+		r := h.MustRun(0, "", "completion", shell)
+		if !strings.Contains(r.Stdout, marker) {
 			t.Errorf("spotcli completion %s lacks %q", shell, marker)
 		}
 	}
@@ -26,8 +26,8 @@ func TestVersionFromSource(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	for _, args := range [][]string{{"--version"}, {"version"}} {
-		r := h.mustRun(0, "", args...)
-		if r.stdout != "spotcli dev\n" || r.stderr != "" {
+		r := h.MustRun(0, "", args...)
+		if r.Stdout != "spotcli dev\n" || r.Stderr != "" {
 			t.Errorf("spotcli %s: %s", args[0], r)
 		}
 	}

@@ -14,16 +14,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
+	"github.com/spotcli/spotcli/cmd/internal/clitest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
-
-// useSecretApp makes the app with a client secret the configured one, so that
-// --app can get app-only tokens.
-func (h *harness) useSecretApp() {
-	h.env["SPOTCLI_CLIENT_ID"] = testSecretClient
-	h.env["SPOTCLI_CLIENT_SECRET"] = testClientSecret
-}
 
 // catalogTracks are the catalog that search finds: every name holds "song".
 func catalogTracks(n int) []spotifytest.Track {
@@ -66,22 +60,22 @@ func TestAPIGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			fixtures.AddTricky(h.fake)
-			fixtures.AddMixed(h.fake)
-			h.fake.AddPlaylists("bob", spotifytest.Playlist{ID: "0EmptyPlaylist00000001", Name: "Empty", Public: true})
+			h.LoginAlice()
+			fixtures.AddTricky(h.Fake)
+			fixtures.AddMixed(h.Fake)
+			h.Fake.AddPlaylists("bob", spotifytest.Playlist{ID: "0EmptyPlaylist00000001", Name: "Empty", Public: true})
 			args := append([]string(nil), tt.args...)
 			for i, a := range args {
-				args[i] = strings.Replace(a, "FAKE", h.fake.URL(), 1)
+				args[i] = strings.Replace(a, "FAKE", h.Fake.URL(), 1)
 			}
-			r := h.mustRun(0, "", args...)
-			if r.stderr != "" {
-				t.Errorf("stderr is not empty:\n%s", r.stderr)
+			r := h.MustRun(0, "", args...)
+			if r.Stderr != "" {
+				t.Errorf("stderr is not empty:\n%s", r.Stderr)
 			}
 			if tt.golden != "" {
-				golden(t, tt.golden, h.normalizeFake(r.stdout))
-			} else if r.stdout != tt.want {
-				t.Errorf("stdout = %q, want %q", r.stdout, tt.want)
+				clitest.Golden(t, tt.golden, h.NormalizeFake(r.Stdout))
+			} else if r.Stdout != tt.want {
+				t.Errorf("stdout = %q, want %q", r.Stdout, tt.want)
 			}
 		})
 	}
@@ -107,20 +101,20 @@ func TestAPIPaginateOrder(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.useSecretApp()
-			h.loginWith(testSecretClient, defaultScopes)
-			h.fake.GeneratePlaylists("alice", 237)
-			h.fake.AddTracks(catalogTracks(237)...)
-			r := h.mustRun(0, "", append(tt.args, "--debug")...)
+			h.UseSecretApp()
+			h.LoginWith(clitest.SecretClient, clitest.Scopes)
+			h.Fake.GeneratePlaylists("alice", 237)
+			h.Fake.AddTracks(catalogTracks(237)...)
+			r := h.MustRun(0, "", append(tt.args, "--debug")...)
 			want := strings.Join(fixtures.GeneratedNames(1, 237), "\n") + "\n"
 			if tt.path == "/v1/search" {
 				want = songNames(1, 237)
 			}
-			if diff := cmp.Diff(want, r.stdout); diff != "" {
+			if diff := cmp.Diff(want, r.Stdout); diff != "" {
 				t.Errorf("stdout (-want +got):\n%s", diff)
 			}
-			if got := h.fake.Stats().APIRequests[tt.path]; got != tt.pages {
-				t.Errorf("%d requests, want %d:\n%s", got, tt.pages, r.stderr)
+			if got := h.Fake.Stats().APIRequests[tt.path]; got != tt.pages {
+				t.Errorf("%d requests, want %d:\n%s", got, tt.pages, r.Stderr)
 			}
 		})
 	}
@@ -140,11 +134,11 @@ func TestAPIPaginateNotAPage(t *testing.T) {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.useSecretApp()
-			h.loginWith(testSecretClient, defaultScopes)
-			h.fake.AddTracks(catalogTracks(3)...)
-			r := h.mustRun(1, "", tt.args...)
-			if !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
+			h.UseSecretApp()
+			h.LoginWith(clitest.SecretClient, clitest.Scopes)
+			h.Fake.AddTracks(catalogTracks(3)...)
+			r := h.MustRun(1, "", tt.args...)
+			if !strings.Contains(r.Stderr, tt.want) || r.Stdout != "" {
 				t.Errorf("stderr does not say %q:\n%s", tt.want, r)
 			}
 		})
@@ -200,16 +194,16 @@ func TestAPIOriginCheck(t *testing.T) {
 				h := newHarness(t)
 				// Stale, so that a client that refreshed before checking
 				// would show up in the token requests.
-				h.seed("default", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
-				path = strings.Replace(path, "FAKEHOST", strings.TrimPrefix(h.fake.URL(), "http://"), 1)
-				r := h.mustRun(2, "", "api", path)
-				if !strings.Contains(r.stderr, "refusing to send the access token") && !strings.Contains(r.stderr, "invalid path") {
-					t.Errorf("stderr:\n%s", r.stderr)
+				h.Seed("default", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
+				path = strings.Replace(path, "FAKEHOST", strings.TrimPrefix(h.Fake.URL(), "http://"), 1)
+				r := h.MustRun(2, "", "api", path)
+				if !strings.Contains(r.Stderr, "refusing to send the access token") && !strings.Contains(r.Stderr, "invalid path") {
+					t.Errorf("stderr:\n%s", r.Stderr)
 				}
-				if r.stdout != "" {
-					t.Errorf("stdout: %q", r.stdout)
+				if r.Stdout != "" {
+					t.Errorf("stdout: %q", r.Stdout)
 				}
-				st := h.fake.Stats()
+				st := h.Fake.Stats()
 				if len(st.APIRequests) != 0 || len(st.TokenRequests) != 0 {
 					t.Errorf("requests were made: %v %v", st.APIRequests, st.TokenRequests)
 				}
@@ -223,21 +217,21 @@ func TestAPIOriginCheck(t *testing.T) {
 		t.Parallel()
 		other := newOtherHost(t)
 		h := newHarness(t)
-		rec := h.loginAlice()
+		rec := h.LoginAlice()
 		next := other.srv.URL + "/v1/me/playlists?offset=2&limit=2"
-		h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 200, Count: 1,
+		h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 200, Count: 1,
 			Body: `{"href":"x","items":[{"name":"one"},{"name":"two"}],"limit":2,"offset":0,"next":"` + next + `","previous":null}`})
-		r := h.mustRun(1, "", "api", "me/playlists", "--paginate", "--jq", ".name")
-		if r.stdout != "one\ntwo\n" {
-			t.Errorf("stdout = %q, want the first page", r.stdout)
+		r := h.MustRun(1, "", "api", "me/playlists", "--paginate", "--jq", ".name")
+		if r.Stdout != "one\ntwo\n" {
+			t.Errorf("stdout = %q, want the first page", r.Stdout)
 		}
-		if want := "refusing to send the access token to " + other.srv.URL; !strings.Contains(r.stderr, want) {
-			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
+		if want := "refusing to send the access token to " + other.srv.URL; !strings.Contains(r.Stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.Stderr)
 		}
 		if hits := other.requests(); len(hits) != 0 {
 			t.Errorf("the other host got %d requests", len(hits))
 		}
-		for _, out := range []string{r.stdout, r.stderr} {
+		for _, out := range []string{r.Stdout, r.Stderr} {
 			if strings.Contains(out, rec.AccessToken) {
 				t.Error("the access token was printed")
 			}
@@ -250,22 +244,22 @@ func TestAPIFields(t *testing.T) {
 	t.Run("a JSON body", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
-		h.loginWith(testClientID, append(defaultScopes, "playlist-modify-private", "playlist-modify-public"))
-		desc := filepath.Join(h.dir, "desc.txt")
+		h.LoginWith(clitest.ClientID, append(clitest.Scopes, "playlist-modify-private", "playlist-modify-public"))
+		desc := filepath.Join(h.Root, "desc.txt")
 		if err := os.WriteFile(desc, []byte("from a file, 42 & <more>\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		r := h.mustRun(0, "", "api", "me/playlists", "-f", "name=Road trip = fun", "-F", "public=false",
+		r := h.MustRun(0, "", "api", "me/playlists", "-f", "name=Road trip = fun", "-F", "public=false",
 			"-F", "description=@"+desc, "-F", "collaborative=true", "--jq", "[.name, .public, .collaborative, .description] | @json")
-		if want := `["Road trip = fun",false,true,"from a file, 42 & <more>\n"]` + "\n"; r.stdout != want {
-			t.Errorf("stdout = %q, want %q", r.stdout, want)
+		if want := `["Road trip = fun",false,true,"from a file, 42 & <more>\n"]` + "\n"; r.Stdout != want {
+			t.Errorf("stdout = %q, want %q", r.Stdout, want)
 		}
-		r = h.mustRun(0, "Piped\n", "api", "me/playlists", "-F", "name=@-", "--jq", ".public", "-i")
-		if r.stdout != "true\n" || !strings.HasPrefix(r.stderr, "HTTP 201 Created\n") {
+		r = h.MustRun(0, "Piped\n", "api", "me/playlists", "-F", "name=@-", "--jq", ".public", "-i")
+		if r.Stdout != "true\n" || !strings.HasPrefix(r.Stderr, "HTTP 201 Created\n") {
 			t.Errorf("-F name=@- : %s", r)
 		}
-		r = h.mustRun(0, "", "playlists", "-o", "tsv")
-		rows := cmdutiltest.ParsePlaylistsTSV(t, r.stdout)
+		r = h.MustRun(0, "", "playlists", "-o", "tsv")
+		rows := cmdutiltest.ParsePlaylistsTSV(t, r.Stdout)
 		if len(rows) != 2 || rows[0].Name != "Piped\n" || rows[1].Name != "Road trip = fun" || rows[1].Visibility != "collaborative" {
 			t.Errorf("library: %+v", rows)
 		}
@@ -273,15 +267,15 @@ func TestAPIFields(t *testing.T) {
 	t.Run("arrays and numbers", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
-		h.loginWith(testClientID, append(defaultScopes, "playlist-modify-public"))
-		fixtures.AddMixed(h.fake)
-		r := h.mustRun(0, "", "api", "playlists/"+fixtures.MixedID+"/items",
+		h.LoginWith(clitest.ClientID, append(clitest.Scopes, "playlist-modify-public"))
+		fixtures.AddMixed(h.Fake)
+		r := h.MustRun(0, "", "api", "playlists/"+fixtures.MixedID+"/items",
 			"-F", "uris[]=spotify:track:0ItemOld00000000000002", "-f", "uris[]=spotify:episode:0ItemEpisode0000000003", "-F", "position=1",
 			"--jq", "keys[]")
-		if r.stdout != "snapshot_id\n" {
-			t.Errorf("stdout = %q", r.stdout)
+		if r.Stdout != "snapshot_id\n" {
+			t.Errorf("stdout = %q", r.Stdout)
 		}
-		rows := cmdutiltest.ParseItemsTSV(t, h.mustRun(0, "", "playlists", "items", fixtures.MixedID).stdout)
+		rows := cmdutiltest.ParseItemsTSV(t, h.MustRun(0, "", "playlists", "items", fixtures.MixedID).Stdout)
 		var names []string
 		for _, row := range rows[:4] {
 			names = append(names, row.Name)
@@ -290,36 +284,36 @@ func TestAPIFields(t *testing.T) {
 			t.Errorf("playlist after the insert (-want +got):\n%s", diff)
 		}
 		// A number where Spotify wants one: a string would be refused.
-		r = h.mustRun(1, "", "api", "playlists/"+fixtures.MixedID+"/items", "-F", "uris[]=spotify:track:0ItemOld00000000000002", "-f", "position=1")
-		if !strings.Contains(r.stderr, "Spotify answered 400 Bad Request: Error parsing JSON.") {
+		r = h.MustRun(1, "", "api", "playlists/"+fixtures.MixedID+"/items", "-F", "uris[]=spotify:track:0ItemOld00000000000002", "-f", "position=1")
+		if !strings.Contains(r.Stderr, "Spotify answered 400 Bad Request: Error parsing JSON.") {
 			t.Errorf("-f position=1 was not sent as a string: %s", r)
 		}
 	})
 	t.Run("query parameters", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
-		h.useSecretApp()
-		h.fake.AddTracks(spotifytest.Track{Name: "Rock & Roll Song", Artists: []string{"Band"}, DurationMS: 1000})
-		h.fake.AddTracks(catalogTracks(5)...)
-		r := h.mustRun(0, "", "api", "--app", "-X", "get", "search", "-f", "q=rock & roll", "-f", "type=track", "-F", "limit=2", "--jq", ".tracks.items[].name", "--debug")
-		if r.stdout != "Rock & Roll Song\n" {
-			t.Errorf("stdout = %q", r.stdout)
+		h.UseSecretApp()
+		h.Fake.AddTracks(spotifytest.Track{Name: "Rock & Roll Song", Artists: []string{"Band"}, DurationMS: 1000})
+		h.Fake.AddTracks(catalogTracks(5)...)
+		r := h.MustRun(0, "", "api", "--app", "-X", "get", "search", "-f", "q=rock & roll", "-f", "type=track", "-F", "limit=2", "--jq", ".tracks.items[].name", "--debug")
+		if r.Stdout != "Rock & Roll Song\n" {
+			t.Errorf("stdout = %q", r.Stdout)
 		}
-		if !strings.Contains(r.stderr, "/v1/search?q=rock+%26+roll&type=track&limit=2 -> 200") {
-			t.Errorf("query not encoded as expected:\n%s", r.stderr)
+		if !strings.Contains(r.Stderr, "/v1/search?q=rock+%26+roll&type=track&limit=2 -> 200") {
+			t.Errorf("query not encoded as expected:\n%s", r.Stderr)
 		}
 	})
 	t.Run("input", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
-		h.loginWith(testClientID, append(defaultScopes, "playlist-modify-private"))
-		r := h.mustRun(0, `{"name": "From stdin", "public": false}`, "api", "me/playlists", "--input", "-", "--jq", ".name")
-		if r.stdout != "From stdin\n" {
+		h.LoginWith(clitest.ClientID, append(clitest.Scopes, "playlist-modify-private"))
+		r := h.MustRun(0, `{"name": "From stdin", "public": false}`, "api", "me/playlists", "--input", "-", "--jq", ".name")
+		if r.Stdout != "From stdin\n" {
 			t.Errorf("%s", r)
 		}
 		// -H replaces spotcli's own Content-Type.
-		r = h.mustRun(1, `{"name": "x", "public": false}`, "api", "me/playlists", "--input", "-", "-H", "Content-Type: text/plain")
-		if !strings.Contains(r.stderr, "Content-Type must be application/json") {
+		r = h.MustRun(1, `{"name": "x", "public": false}`, "api", "me/playlists", "--input", "-", "-H", "Content-Type: text/plain")
+		if !strings.Contains(r.Stderr, "Content-Type must be application/json") {
 			t.Errorf("%s", r)
 		}
 	})
@@ -341,18 +335,18 @@ func TestAPIErrors(t *testing.T) {
 		{name: "missing scope", args: []string{"api", "me/playlists", "-f", "name=x"}, code: 1,
 			want: []string{"Spotify answered 403 Forbidden: Insufficient client scope", "hint: POST /me/playlists needs the playlist-modify-public or playlist-modify-private scope, which the login lacks: run spotcli login --add-scopes playlist-modify-public,playlist-modify-private"}},
 		{name: "the old endpoint in development mode", args: []string{"api", "playlists/" + fixtures.MixedID + "/tracks"},
-			setup: func(h *harness) { h.loginDevMode() }, code: 1, want: []string{"Spotify answered 403 Forbidden: Forbidden"}},
+			setup: func(h *harness) { h.LoginDevMode() }, code: 1, want: []string{"Spotify answered 403 Forbidden: Forbidden"}},
 		{name: "login refused", args: []string{"api", "me"}, setup: func(h *harness) {
-			h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 401})
+			h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 401})
 		}, code: 4, want: []string{"run spotcli login"}},
 		{name: "not logged in", args: []string{"api", "me"}, setup: func(h *harness) {
-			_ = os.Remove(h.tokenPath("default"))
+			_ = os.Remove(h.TokenPath("default"))
 		}, code: 4, want: []string{"not logged in"}},
-		{name: "user endpoint with an app token", args: []string{"api", "--app", "me"}, setup: func(h *harness) { h.useSecretApp() },
+		{name: "user endpoint with an app token", args: []string{"api", "--app", "me"}, setup: func(h *harness) { h.UseSecretApp() },
 			code: 4, want: []string{"This request requires user authentication."}},
 		{name: "--app without a secret", args: []string{"api", "--app", "me"}, code: 2, want: []string{"client_secret"}},
 		{name: "POST is not retried", args: []string{"api", "me/playlists", "-f", "name=x"}, setup: func(h *harness) {
-			h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 503})
+			h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 503})
 		}, code: 1, want: []string{"Spotify answered 503 Service Unavailable"}},
 		{name: "a runtime jq error", args: []string{"api", "me", "--jq", ".id + 1"}, code: 1,
 			want: []string{"jq: cannot add: string (\"alice\") and number (1)"}},
@@ -361,22 +355,22 @@ func TestAPIErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			fixtures.AddMixed(h.fake)
+			h.LoginAlice()
+			fixtures.AddMixed(h.Fake)
 			if tt.setup != nil {
 				tt.setup(h)
 			}
-			r := h.mustRun(tt.code, "", tt.args...)
+			r := h.MustRun(tt.code, "", tt.args...)
 			for _, w := range tt.want {
-				if !strings.Contains(r.stderr, w) {
-					t.Errorf("stderr does not say %q:\n%s", w, r.stderr)
+				if !strings.Contains(r.Stderr, w) {
+					t.Errorf("stderr does not say %q:\n%s", w, r.Stderr)
 				}
 			}
-			if r.stdout != "" {
-				t.Errorf("stdout: %q", r.stdout)
+			if r.Stdout != "" {
+				t.Errorf("stdout: %q", r.Stdout)
 			}
 			if tt.name == "POST is not retried" {
-				if n := h.fake.Stats().APIRequests["/v1/me/playlists"]; n != 1 {
+				if n := h.Fake.Stats().APIRequests["/v1/me/playlists"]; n != 1 {
 					t.Errorf("%d requests, want 1", n)
 				}
 			}
@@ -389,14 +383,14 @@ func TestAPIErrors(t *testing.T) {
 func TestAPIRetries(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.loginAlice()
-	h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 503, Count: 2})
-	h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 429, RetryAfter: "1", Count: 1})
-	r := h.mustRun(0, "", "api", "me", "--jq", ".id")
-	if r.stdout != "alice\n" {
+	h.LoginAlice()
+	h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 503, Count: 2})
+	h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 429, RetryAfter: "1", Count: 1})
+	r := h.MustRun(0, "", "api", "me", "--jq", ".id")
+	if r.Stdout != "alice\n" {
 		t.Errorf("%s", r)
 	}
-	st := h.fake.Stats()
+	st := h.Fake.Stats()
 	if st.APIRequests["/v1/me"] != 4 || st.DuringRetryAfter != 0 {
 		t.Errorf("requests %d (want 4), during Retry-After %d", st.APIRequests["/v1/me"], st.DuringRetryAfter)
 	}
@@ -405,25 +399,25 @@ func TestAPIRetries(t *testing.T) {
 func TestAPIApp(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.useSecretApp()
-	h.fake.AddTracks(spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna", Artists: []string{"Rick"}, DurationMS: 213_000})
+	h.UseSecretApp()
+	h.Fake.AddTracks(spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna", Artists: []string{"Rick"}, DurationMS: 213_000})
 	for range 2 {
-		r := h.mustRun(0, "", "api", "--app", "tracks/4uLU6hMCjMI75M1A2tKUQC", "--jq", `"\(.name) by \(.artists[0].name)"`)
-		if r.stdout != "Never Gonna by Rick\n" {
+		r := h.MustRun(0, "", "api", "--app", "tracks/4uLU6hMCjMI75M1A2tKUQC", "--jq", `"\(.name) by \(.artists[0].name)"`)
+		if r.Stdout != "Never Gonna by Rick\n" {
 			t.Errorf("%s", r)
 		}
 	}
-	if n := h.fake.Stats().TokenRequests["client_credentials"]; n != 1 {
+	if n := h.Fake.Stats().TokenRequests["client_credentials"]; n != 1 {
 		t.Errorf("%d client credentials requests, want 1 (the token is cached)", n)
 	}
 	// A cached token that Spotify refuses is replaced.
-	h.fake.ExpireAccessTokens()
-	h.mustRun(0, "", "api", "--app", "tracks/4uLU6hMCjMI75M1A2tKUQC")
-	if n := h.fake.Stats().TokenRequests["client_credentials"]; n != 2 {
+	h.Fake.ExpireAccessTokens()
+	h.MustRun(0, "", "api", "--app", "tracks/4uLU6hMCjMI75M1A2tKUQC")
+	if n := h.Fake.Stats().TokenRequests["client_credentials"]; n != 2 {
 		t.Errorf("%d client credentials requests, want 2", n)
 	}
-	h.mustRun(0, "", "api", "--app", "tracks/4uLU6hMCjMI75M1A2tKUQC")
-	if n := h.fake.Stats().TokenRequests["client_credentials"]; n != 2 {
+	h.MustRun(0, "", "api", "--app", "tracks/4uLU6hMCjMI75M1A2tKUQC")
+	if n := h.Fake.Stats().TokenRequests["client_credentials"]; n != 2 {
 		t.Errorf("%d client credentials requests, want 2: the renewed token was not cached", n)
 	}
 }
@@ -460,12 +454,12 @@ func TestAPIUsageErrors(t *testing.T) {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			r := h.mustRun(2, "", append([]string{"api"}, tt.args...)...)
-			if !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
+			h.LoginAlice()
+			r := h.MustRun(2, "", append([]string{"api"}, tt.args...)...)
+			if !strings.Contains(r.Stderr, tt.want) || r.Stdout != "" {
 				t.Errorf("stderr does not say %q:\n%s", tt.want, r)
 			}
-			st := h.fake.Stats()
+			st := h.Fake.Stats()
 			if len(st.APIRequests) != 0 || len(st.TokenRequests) != 0 {
 				t.Errorf("a usage error made requests: %v %v", st.APIRequests, st.TokenRequests)
 			}
@@ -477,10 +471,10 @@ func TestAPIUsageErrors(t *testing.T) {
 func TestAPIBodyAsSent(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.loginAlice()
-	r := h.mustRun(0, "", "api", "me")
+	h.LoginAlice()
+	r := h.MustRun(0, "", "api", "me")
 	var v map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || strings.Count(r.stdout, "\n") != 1 {
-		t.Errorf("not one line of JSON: %v %q", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil || strings.Count(r.Stdout, "\n") != 1 {
+		t.Errorf("not one line of JSON: %v %q", err, r.Stdout)
 	}
 }

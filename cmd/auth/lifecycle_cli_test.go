@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spotcli/spotcli/cmd/internal/clitest"
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
@@ -21,21 +22,21 @@ import (
 func TestLoginRefreshesRefusedFirstToken(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.SetRotation(true)
-	h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 401, Count: 1})
-	r := h.mustRun(0, "", "login")
-	if !strings.Contains(r.stderr, "Logged in as Alice Liddell") {
+	h.Fake.SetRotation(true)
+	h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 401, Count: 1})
+	r := h.MustRun(0, "", "login")
+	if !strings.Contains(r.Stderr, "Logged in as Alice Liddell") {
 		t.Errorf("%s", r)
 	}
-	if got := h.fake.Stats().Refreshes; got != 1 {
+	if got := h.Fake.Stats().Refreshes; got != 1 {
 		t.Errorf("%d refreshes, want 1", got)
 	}
-	rec := h.record("default")
+	rec := h.Record("default")
 	if rec.UserID != "alice" || rec.LoggedInAt.IsZero() {
 		t.Errorf("stored %+v", rec)
 	}
 	// The stored refresh token is the rotated, live one.
-	h.mustRun(0, "", "refresh")
+	h.MustRun(0, "", "refresh")
 }
 
 // TestLogoutRemovesAppToken: logout removes the app-only token cached under
@@ -43,31 +44,30 @@ func TestLoginRefreshesRefusedFirstToken(t *testing.T) {
 func TestLogoutRemovesAppToken(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.env["SPOTCLI_CLIENT_ID"] = testSecretClient
-	h.env["SPOTCLI_CLIENT_SECRET"] = testClientSecret
-	h.mustRun(0, "", "token", "--app")
-	app := h.tokenPath(auth.AppProfile("default"))
+	h.UseSecretApp()
+	h.MustRun(0, "", "token", "--app")
+	app := h.TokenPath(auth.AppProfile("default"))
 	if _, err := os.Stat(app); err != nil {
 		t.Fatalf("no cached app-only token: %v", err)
 	}
-	h.mustRun(0, "", "logout")
+	h.MustRun(0, "", "logout")
 	if _, err := os.Stat(app); !os.IsNotExist(err) {
 		t.Errorf("logout left %s behind (%v)", app, err)
 	}
 }
 
 // withFake replaces the harness's fake Spotify by one made with cfg.
-func (h *harness) withFake(cfg spotifytest.Config) {
-	h.t.Helper()
-	h.fake.Close()
+func withFake(h *harness, cfg spotifytest.Config) {
+	h.T.Helper()
+	h.Fake.Close()
 	fake := spotifytest.New(cfg)
-	h.t.Cleanup(fake.Close)
+	h.T.Cleanup(fake.Close)
 	redirects := []string{"http://127.0.0.1/callback", "http://[::1]/callback"}
-	fake.AddApp(spotifytest.App{ClientID: testClientID, Name: "spotcli e2e", RedirectURIs: redirects})
+	fake.AddApp(spotifytest.App{ClientID: clitest.ClientID, Name: "spotcli e2e", RedirectURIs: redirects})
 	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice Liddell"})
 	fake.SetCurrentUser("alice")
-	h.fake = fake
-	h.env["SPOTCLI_ACCOUNTS_URL"], h.env["SPOTCLI_API_URL"] = fake.AccountsURL(), fake.APIURL()
+	h.Fake = fake
+	h.Env["SPOTCLI_ACCOUNTS_URL"], h.Env["SPOTCLI_API_URL"] = fake.AccountsURL(), fake.APIURL()
 }
 
 // TestShortTokenLifetime: with access tokens issued for 30 seconds (less
@@ -77,18 +77,18 @@ func (h *harness) withFake(cfg spotifytest.Config) {
 func TestShortTokenLifetime(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.withFake(spotifytest.Config{AccessTokenTTL: 30 * time.Second})
-	h.fake.SetRotation(true)
-	h.fake.GeneratePlaylists("alice", 1000)
+	withFake(h, spotifytest.Config{AccessTokenTTL: 30 * time.Second})
+	h.Fake.SetRotation(true)
+	h.Fake.GeneratePlaylists("alice", 1000)
 	now := time.Now()
-	rec := h.seed("default", now.Add(-time.Hour), now.Add(30*time.Second))
+	rec := h.Seed("default", now.Add(-time.Hour), now.Add(30*time.Second))
 	rec.UpdatedAt = now
-	h.writeRecord("default", rec)
-	r := h.mustRun(0, "", "playlists", "-o", "tsv", "--concurrency", "1")
-	if n := strings.Count(r.stdout, "\n"); n != 1000 {
+	h.WriteRecord("default", rec)
+	r := h.MustRun(0, "", "playlists", "-o", "tsv", "--concurrency", "1")
+	if n := strings.Count(r.Stdout, "\n"); n != 1000 {
 		t.Fatalf("%d lines, want 1000", n)
 	}
-	if got := h.fake.Stats().Refreshes; got > 1 {
+	if got := h.Fake.Stats().Refreshes; got > 1 {
 		t.Errorf("%d refreshes for one listing, want at most 1", got)
 	}
 }
@@ -99,19 +99,19 @@ func TestShortTokenLifetime(t *testing.T) {
 func TestLongAccessTokenKeepsLogin(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.SetRotation(true)
-	h.seed("default", time.Now().Add(-time.Hour), time.Now().Add(-time.Minute))
+	h.Fake.SetRotation(true)
+	h.Seed("default", time.Now().Add(-time.Hour), time.Now().Add(-time.Minute))
 	long := `{"access_token":"BQ` + strings.Repeat("x", 3000) + `","token_type":"Bearer","expires_in":3600}`
-	h.fake.InjectFault(spotifytest.Fault{Path: "/api/token", Status: 200, Body: long, Count: 1})
-	r := h.mustRun(0, "", "token")
-	if len(strings.TrimSpace(r.stdout)) != 3002 {
-		t.Errorf("printed %d bytes, want the 3,002-byte token", len(strings.TrimSpace(r.stdout)))
+	h.Fake.InjectFault(spotifytest.Fault{Path: "/api/token", Status: 200, Body: long, Count: 1})
+	r := h.MustRun(0, "", "token")
+	if len(strings.TrimSpace(r.Stdout)) != 3002 {
+		t.Errorf("printed %d bytes, want the 3,002-byte token", len(strings.TrimSpace(r.Stdout)))
 	}
-	if rec := h.record("default"); rec.AccessToken != "" || rec.RefreshToken == "" {
+	if rec := h.Record("default"); rec.AccessToken != "" || rec.RefreshToken == "" {
 		t.Errorf("stored access token of %d bytes, refresh token kept: %v", len(rec.AccessToken), rec.RefreshToken != "")
 	}
 	// The next run refreshes with the kept refresh token.
-	h.mustRun(0, "", "token")
+	h.MustRun(0, "", "token")
 }
 
 // TestPlainTextWarningNotRepeated: with token_store=auto and no keyring,
@@ -120,13 +120,13 @@ func TestLongAccessTokenKeepsLogin(t *testing.T) {
 func TestPlainTextWarningNotRepeated(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	delete(h.env, "DBUS_SESSION_BUS_ADDRESS")
-	h.env["SPOTCLI_TOKEN_STORE"] = "auto"
-	if r := h.mustRun(0, "", "login"); !strings.Contains(r.stderr, "plain text") {
+	delete(h.Env, "DBUS_SESSION_BUS_ADDRESS")
+	h.Env["SPOTCLI_TOKEN_STORE"] = "auto"
+	if r := h.MustRun(0, "", "login"); !strings.Contains(r.Stderr, "plain text") {
 		t.Fatalf("login: %s", r)
 	}
 	for i := range 3 {
-		if r := h.mustRun(0, "", "refresh"); strings.Contains(r.stderr, "warning") {
+		if r := h.MustRun(0, "", "refresh"); strings.Contains(r.Stderr, "warning") {
 			t.Errorf("refresh %d warns again: %s", i, r)
 		}
 	}

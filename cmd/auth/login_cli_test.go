@@ -13,11 +13,11 @@ import (
 func TestLoginShowDialogAndScopes(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.mustRun(0, "", "login", "--show-dialog", "--scopes", "user-read-private,playlist-read-private")
-	if !h.fake.LastShowDialog() {
+	h.MustRun(0, "", "login", "--show-dialog", "--scopes", "user-read-private,playlist-read-private")
+	if !h.Fake.LastShowDialog() {
 		t.Error("show_dialog was not sent")
 	}
-	if got := strings.Join(h.record("default").Scopes, " "); got != "user-read-private playlist-read-private" && got != "playlist-read-private user-read-private" {
+	if got := strings.Join(h.Record("default").Scopes, " "); got != "user-read-private playlist-read-private" && got != "playlist-read-private user-read-private" {
 		t.Errorf("scopes = %q", got)
 	}
 }
@@ -25,16 +25,16 @@ func TestLoginShowDialogAndScopes(t *testing.T) {
 func TestLoginStrayCallbackIsIgnored(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.env["FAKEBROWSER_MODE"] = "stray"
-	r := h.mustRun(0, "", "login")
-	v := h.browserVisit()
+	h.Env["FAKEBROWSER_MODE"] = "stray"
+	r := h.MustRun(0, "", "login")
+	v := h.BrowserVisit()
 	if v.StrayStatus != http.StatusBadRequest || !strings.Contains(v.StrayBody, "does not match") {
 		t.Errorf("forged callback got %d %q", v.StrayStatus, v.StrayBody)
 	}
 	if v.Status != http.StatusOK {
 		t.Errorf("the real callback after the stray one got %d", v.Status)
 	}
-	if h.record("default").UserID != "alice" {
+	if h.Record("default").UserID != "alice" {
 		t.Error("login did not complete after a stray callback")
 	}
 	_ = r
@@ -43,17 +43,17 @@ func TestLoginStrayCallbackIsIgnored(t *testing.T) {
 func TestLoginStateMismatchStoresNothing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.env["FAKEBROWSER_MODE"] = "stray-only"
-	r := h.mustRun(1, "", "login", "--timeout", "2s")
-	if !strings.Contains(r.stderr, "login timed out") {
-		t.Errorf("stderr: %s", r.stderr)
+	h.Env["FAKEBROWSER_MODE"] = "stray-only"
+	r := h.MustRun(1, "", "login", "--timeout", "2s")
+	if !strings.Contains(r.Stderr, "login timed out") {
+		t.Errorf("stderr: %s", r.Stderr)
 	}
-	v := h.browserVisit()
+	v := h.BrowserVisit()
 	if v.Status != http.StatusBadRequest || !strings.Contains(v.Body, "does not match") {
 		t.Errorf("page for a wrong state: %d %s", v.Status, v.Body)
 	}
-	h.noRecord("default")
-	if got := h.fake.Stats().TokenRequests["authorization_code"]; got != 0 {
+	h.NoRecord("default")
+	if got := h.Fake.Stats().TokenRequests["authorization_code"]; got != 0 {
 		t.Errorf("a code with a wrong state was exchanged (%d token requests)", got)
 	}
 }
@@ -61,16 +61,16 @@ func TestLoginStateMismatchStoresNothing(t *testing.T) {
 func TestLoginDenied(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.SetConsent(spotifytest.ConsentDeny)
-	r := h.mustRun(1, "", "login")
-	if !strings.Contains(r.stderr, "authorization was denied") {
-		t.Errorf("stderr: %s", r.stderr)
+	h.Fake.SetConsent(spotifytest.ConsentDeny)
+	r := h.MustRun(1, "", "login")
+	if !strings.Contains(r.Stderr, "authorization was denied") {
+		t.Errorf("stderr: %s", r.Stderr)
 	}
-	v := h.browserVisit()
+	v := h.BrowserVisit()
 	if !strings.Contains(v.Body, "Login cancelled") {
 		t.Errorf("page: %s", v.Body)
 	}
-	h.noRecord("default")
+	h.NoRecord("default")
 }
 
 // freePort finds a loopback port nobody listens on.
@@ -97,16 +97,16 @@ func TestLoginTimeoutReleasesPort(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	port := freePort(t)
-	h.env["SPOTCLI_REDIRECT_URI"] = "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"
-	r := h.mustRun(1, "", "login", "--no-browser", "--timeout", "1s")
-	if !strings.Contains(r.stderr, "login timed out after 1s") {
-		t.Errorf("stderr: %s", r.stderr)
+	h.Env["SPOTCLI_REDIRECT_URI"] = "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"
+	r := h.MustRun(1, "", "login", "--no-browser", "--timeout", "1s")
+	if !strings.Contains(r.Stderr, "login timed out after 1s") {
+		t.Errorf("stderr: %s", r.Stderr)
 	}
-	if !strings.Contains(r.stderr, "\n"+h.fake.AccountsURL()+"/authorize?") {
-		t.Errorf("--no-browser must print the URL alone on its line:\n%s", r.stderr)
+	if !strings.Contains(r.Stderr, "\n"+h.Fake.AccountsURL()+"/authorize?") {
+		t.Errorf("--no-browser must print the URL alone on its line:\n%s", r.Stderr)
 	}
 	if !portFree(port) {
 		t.Error("the callback port is still taken after the login ended")
 	}
-	h.noRecord("default")
+	h.NoRecord("default")
 }

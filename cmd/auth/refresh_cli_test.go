@@ -35,28 +35,28 @@ func TestTokenEndpointFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.env["SPOTCLI_HTTP_TIMEOUT"] = "1s"
-			h.fake.SetRotation(true)
-			h.seed("default", time.Now().Add(-time.Hour), time.Now().Add(-time.Minute))
-			before, _ := os.ReadFile(h.tokenPath("default"))
+			h.Env["SPOTCLI_HTTP_TIMEOUT"] = "1s"
+			h.Fake.SetRotation(true)
+			h.Seed("default", time.Now().Add(-time.Hour), time.Now().Add(-time.Minute))
+			before, _ := os.ReadFile(h.TokenPath("default"))
 			f := tt.fault
 			f.Path = "/api/token"
-			h.fake.InjectFault(f)
-			r := h.mustRun(tt.code, "", "token")
+			h.Fake.InjectFault(f)
+			r := h.MustRun(tt.code, "", "token")
 			if tt.code != 0 {
-				if !strings.Contains(r.stderr, tt.stderr) || r.stdout != "" {
+				if !strings.Contains(r.Stderr, tt.stderr) || r.Stdout != "" {
 					t.Errorf("want %q in stderr: %s", tt.stderr, r)
 				}
-				if after, _ := os.ReadFile(h.tokenPath("default")); !bytes.Equal(before, after) {
+				if after, _ := os.ReadFile(h.TokenPath("default")); !bytes.Equal(before, after) {
 					t.Error("a failed refresh changed the stored login")
 				}
 			}
-			if got := h.fake.Stats().TokenRequests["refresh_token"]; got != tt.requests {
+			if got := h.Fake.Stats().TokenRequests["refresh_token"]; got != tt.requests {
 				t.Errorf("refresh requests = %d, want %d", got, tt.requests)
 			}
-			h.fake.ClearFaults()
-			h.mustRun(0, "", "token")
-			h.mustRun(0, "", "refresh")
+			h.Fake.ClearFaults()
+			h.MustRun(0, "", "token")
+			h.MustRun(0, "", "refresh")
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spotcli/spotcli/cmd/internal/clitest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
@@ -18,8 +19,8 @@ func TestNotLoggedIn(t *testing.T) {
 	for _, args := range [][]string{{"token"}, {"refresh"}, {"whoami"}, {"playlists"}, {"token", "--refresh-token"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			h := newHarness(t)
-			r := h.mustRun(4, "", args...)
-			if r.stdout != "" || !strings.Contains(r.stderr, "not logged in: run spotcli login") {
+			r := h.MustRun(4, "", args...)
+			if r.Stdout != "" || !strings.Contains(r.Stderr, "not logged in: run spotcli login") {
 				t.Errorf("%s", r)
 			}
 		})
@@ -29,12 +30,12 @@ func TestNotLoggedIn(t *testing.T) {
 func TestTokenUsesStoredTokenWithoutNetwork(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	rec := h.seed("default", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	r := h.mustRun(0, "", "token")
-	if r.stdout != rec.AccessToken+"\n" || r.stderr != "" {
+	rec := h.Seed("default", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	r := h.MustRun(0, "", "token")
+	if r.Stdout != rec.AccessToken+"\n" || r.Stderr != "" {
 		t.Errorf("%s", r)
 	}
-	st := h.fake.Stats()
+	st := h.Fake.Stats()
 	if n := sum(st.TokenRequests) + sum(st.APIRequests); n != 0 {
 		t.Errorf("token with a fresh stored token made %d requests", n)
 	}
@@ -54,11 +55,11 @@ func TestAutoRefresh(t *testing.T) {
 		name := map[bool]string{false: "no rotation", true: "rotation"}[rotation]
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)
-			h.fake.SetRotation(rotation)
-			old := h.seed("default", time.Now().Add(-24*time.Hour), time.Now().Add(30*time.Second)) // within the 60 s margin
-			r := h.mustRun(0, "", "token")
-			rec := h.record("default")
-			if r.stdout != rec.AccessToken+"\n" || rec.AccessToken == old.AccessToken {
+			h.Fake.SetRotation(rotation)
+			old := h.Seed("default", time.Now().Add(-24*time.Hour), time.Now().Add(30*time.Second)) // within the 60 s margin
+			r := h.MustRun(0, "", "token")
+			rec := h.Record("default")
+			if r.Stdout != rec.AccessToken+"\n" || rec.AccessToken == old.AccessToken {
 				t.Errorf("token did not print a refreshed token: %s", r)
 			}
 			if rotation == (rec.RefreshToken == old.RefreshToken) {
@@ -67,11 +68,11 @@ func TestAutoRefresh(t *testing.T) {
 			if !rec.LoggedInAt.Equal(old.LoggedInAt) || rec.UserID != "alice" {
 				t.Errorf("refresh lost the login time or user: %+v", rec)
 			}
-			if got := h.fake.Stats().Refreshes; got != 1 {
+			if got := h.Fake.Stats().Refreshes; got != 1 {
 				t.Errorf("refreshes = %d", got)
 			}
 			// The stored refresh token still works.
-			h.mustRun(0, "", "refresh")
+			h.MustRun(0, "", "refresh")
 		})
 	}
 }
@@ -79,24 +80,24 @@ func TestAutoRefresh(t *testing.T) {
 func TestRefreshCommand(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	old := h.seed("default", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	r := h.mustRun(0, "", "refresh")
-	if r.stdout != "" || !strings.Contains(r.stderr, "Access token refreshed; it expires at ") {
+	old := h.Seed("default", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	r := h.MustRun(0, "", "refresh")
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "Access token refreshed; it expires at ") {
 		t.Errorf("%s", r)
 	}
-	if h.record("default").AccessToken == old.AccessToken {
+	if h.Record("default").AccessToken == old.AccessToken {
 		t.Error("refresh did not refresh a fresh token")
 	}
-	r = h.mustRun(0, "", "refresh", "--json")
+	r = h.MustRun(0, "", "refresh", "--json")
 	var out struct {
 		ExpiresAt time.Time `json:"expires_at"`
 		Scopes    []string  `json:"scopes"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.ExpiresAt.Before(time.Now()) || len(out.Scopes) != 4 {
+	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil || out.ExpiresAt.Before(time.Now()) || len(out.Scopes) != 4 {
 		t.Errorf("refresh --json: %v %s", err, r)
 	}
-	rec := h.record("default")
-	if strings.Contains(r.stdout, rec.AccessToken) || strings.Contains(r.stdout, rec.RefreshToken) {
+	rec := h.Record("default")
+	if strings.Contains(r.Stdout, rec.AccessToken) || strings.Contains(r.Stdout, rec.RefreshToken) {
 		t.Error("refresh --json printed a token")
 	}
 }
@@ -104,14 +105,14 @@ func TestRefreshCommand(t *testing.T) {
 func TestInvalidGrantKeepsStoredLogin(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.seed("default", time.Now().Add(-time.Hour), time.Now().Add(-time.Minute))
-	before, _ := os.ReadFile(h.tokenPath("default"))
-	h.fake.RevokeRefreshTokens()
-	r := h.mustRun(4, "", "token")
-	if r.stdout != "" || !strings.Contains(r.stderr, "refresh token no longer valid") || !strings.Contains(r.stderr, "spotcli login") {
+	h.Seed("default", time.Now().Add(-time.Hour), time.Now().Add(-time.Minute))
+	before, _ := os.ReadFile(h.TokenPath("default"))
+	h.Fake.RevokeRefreshTokens()
+	r := h.MustRun(4, "", "token")
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "refresh token no longer valid") || !strings.Contains(r.Stderr, "spotcli login") {
 		t.Errorf("%s", r)
 	}
-	after, _ := os.ReadFile(h.tokenPath("default"))
+	after, _ := os.ReadFile(h.TokenPath("default"))
 	if !bytes.Equal(before, after) {
 		t.Error("a refused refresh changed the stored login")
 	}
@@ -120,9 +121,9 @@ func TestInvalidGrantKeepsStoredLogin(t *testing.T) {
 func TestTokenPrintsRefreshTokenWithWarning(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	rec := h.seed("default", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	r := h.mustRun(0, "", "token", "--refresh-token")
-	if r.stdout != rec.RefreshToken+"\n" || !strings.Contains(r.stderr, "long-lived secret") {
+	rec := h.Seed("default", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	r := h.MustRun(0, "", "token", "--refresh-token")
+	if r.Stdout != rec.RefreshToken+"\n" || !strings.Contains(r.Stderr, "long-lived secret") {
 		t.Errorf("%s", r)
 	}
 }
@@ -130,26 +131,26 @@ func TestTokenPrintsRefreshTokenWithWarning(t *testing.T) {
 func TestLoginWithRefreshToken(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	_, refresh := h.fake.IssueTokens(testClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now().Add(-time.Hour))
-	r := h.mustRun(0, refresh+"\n", "login", "--with-refresh-token")
-	if !strings.Contains(r.stderr, "Logged in as Alice Liddell (alice)") || r.stdout != "" {
+	_, refresh := h.Fake.IssueTokens(clitest.ClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now().Add(-time.Hour))
+	r := h.MustRun(0, refresh+"\n", "login", "--with-refresh-token")
+	if !strings.Contains(r.Stderr, "Logged in as Alice Liddell (alice)") || r.Stdout != "" {
 		t.Errorf("%s", r)
 	}
-	if rec := h.record("default"); rec.UserID != "alice" || rec.RefreshToken == "" {
+	if rec := h.Record("default"); rec.UserID != "alice" || rec.RefreshToken == "" {
 		t.Errorf("stored: %+v", rec)
 	}
-	if st := h.fake.Stats(); st.AuthorizeRequests != 0 {
+	if st := h.Fake.Stats(); st.AuthorizeRequests != 0 {
 		t.Error("--with-refresh-token used the browser flow")
 	}
 
 	bad := newHarness(t)
-	r = bad.mustRun(1, "not-a-valid-refresh-token\n", "login", "--with-refresh-token")
-	if !strings.Contains(r.stderr, "refused") {
+	r = bad.MustRun(1, "not-a-valid-refresh-token\n", "login", "--with-refresh-token")
+	if !strings.Contains(r.Stderr, "refused") {
 		t.Errorf("%s", r)
 	}
-	bad.noRecord("default")
-	r = bad.mustRun(2, "", "login", "--with-refresh-token")
-	if !strings.Contains(r.stderr, "stdin was empty") {
+	bad.NoRecord("default")
+	r = bad.MustRun(2, "", "login", "--with-refresh-token")
+	if !strings.Contains(r.Stderr, "stdin was empty") {
 		t.Errorf("%s", r)
 	}
 }
@@ -157,19 +158,19 @@ func TestLoginWithRefreshToken(t *testing.T) {
 func TestLogout(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.seed("default", time.Now(), time.Now().Add(time.Hour))
-	h.seed("work", time.Now(), time.Now().Add(time.Hour))
-	r := h.mustRun(0, "", "logout")
-	if !strings.Contains(r.stderr, `removed the stored login of profile "default"`) {
+	h.Seed("default", time.Now(), time.Now().Add(time.Hour))
+	h.Seed("work", time.Now(), time.Now().Add(time.Hour))
+	r := h.MustRun(0, "", "logout")
+	if !strings.Contains(r.Stderr, `removed the stored login of profile "default"`) {
 		t.Errorf("%s", r)
 	}
-	h.noRecord("default")
-	h.record("work") // other profiles stay
-	r = h.mustRun(0, "", "logout")
-	if !strings.Contains(r.stderr, `No login was stored for profile "default"`) {
+	h.NoRecord("default")
+	h.Record("work") // other profiles stay
+	r = h.MustRun(0, "", "logout")
+	if !strings.Contains(r.Stderr, `No login was stored for profile "default"`) {
 		t.Errorf("%s", r)
 	}
-	h.mustRun(4, "", "token")
+	h.MustRun(4, "", "token")
 }
 
 func TestCorruptRecord(t *testing.T) {
@@ -181,12 +182,12 @@ func TestCorruptRecord(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)
-			p := h.tokenPath("default")
+			p := h.TokenPath("default")
 			os.MkdirAll(filepath.Dir(p), 0o700)
 			os.WriteFile(p, []byte(content), 0o600)
 			for _, args := range [][]string{{"token"}, {"refresh"}, {"whoami"}} {
-				r := h.mustRun(1, "", args...)
-				if !strings.Contains(r.stderr, `profile "default"`) || !strings.Contains(r.stderr, "spotcli logout") || strings.Contains(r.stderr, "panic") {
+				r := h.MustRun(1, "", args...)
+				if !strings.Contains(r.Stderr, `profile "default"`) || !strings.Contains(r.Stderr, "spotcli logout") || strings.Contains(r.Stderr, "panic") {
 					t.Errorf("%v: %s", args, r)
 				}
 			}
@@ -194,8 +195,8 @@ func TestCorruptRecord(t *testing.T) {
 				t.Error("a read changed the corrupt record")
 			}
 			// logout then login is the documented way out.
-			h.mustRun(0, "", "logout")
-			h.mustRun(0, "", "login")
+			h.MustRun(0, "", "logout")
+			h.MustRun(0, "", "login")
 		})
 	}
 }
@@ -214,8 +215,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"login", "--timeout", "0s"}, "positive duration"},
 		{[]string{"token", "--profile", "../etc"}, "invalid profile name"},
 	} {
-		r := h.mustRun(2, "", tt.args...)
-		if !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
+		r := h.MustRun(2, "", tt.args...)
+		if !strings.Contains(r.Stderr, tt.want) || r.Stdout != "" {
 			t.Errorf("%v: %s", tt.args, r)
 		}
 	}
@@ -225,9 +226,9 @@ func TestLoginRefusesBadRedirectURI(t *testing.T) {
 	t.Parallel()
 	for _, uri := range []string{"http://localhost:8888/callback", "http://192.168.1.10:8888/callback", "https://example.com/callback"} {
 		h := newHarness(t)
-		h.env["SPOTCLI_REDIRECT_URI"] = uri
-		r := h.mustRun(2, "", "login")
-		if !strings.Contains(r.stderr, "127.0.0.1") || h.fake.Stats().AuthorizeRequests != 0 {
+		h.Env["SPOTCLI_REDIRECT_URI"] = uri
+		r := h.MustRun(2, "", "login")
+		if !strings.Contains(r.Stderr, "127.0.0.1") || h.Fake.Stats().AuthorizeRequests != 0 {
 			t.Errorf("%s: %s", uri, r)
 		}
 	}
@@ -236,9 +237,9 @@ func TestLoginRefusesBadRedirectURI(t *testing.T) {
 func TestLoginWithoutClientID(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	delete(h.env, "SPOTCLI_CLIENT_ID")
-	r := h.mustRun(1, "", "login")
-	if !strings.Contains(r.stderr, "developer.spotify.com/dashboard") || !strings.Contains(r.stderr, "SPOTCLI_CLIENT_ID") {
+	delete(h.Env, "SPOTCLI_CLIENT_ID")
+	r := h.MustRun(1, "", "login")
+	if !strings.Contains(r.Stderr, "developer.spotify.com/dashboard") || !strings.Contains(r.Stderr, "SPOTCLI_CLIENT_ID") {
 		t.Errorf("%s", r)
 	}
 }
@@ -251,12 +252,11 @@ func TestDebugLeaksNoSecret(t *testing.T) {
 		t.Run(map[bool]string{false: "pkce", true: "secret"}[secretFlow], func(t *testing.T) {
 			h := newHarness(t)
 			if secretFlow {
-				h.env["SPOTCLI_CLIENT_ID"] = testSecretClient
-				h.env["SPOTCLI_CLIENT_SECRET"] = testClientSecret
+				h.UseSecretApp()
 			}
-			h.fake.SetRotation(true)
-			h.fake.GeneratePlaylists("alice", 120)
-			fixtures.AddMixed(h.fake)
+			h.Fake.SetRotation(true)
+			h.Fake.GeneratePlaylists("alice", 120)
+			fixtures.AddMixed(h.Fake)
 			var logs strings.Builder
 			printed := map[string]bool{} // what spotcli token was asked to print
 			steps := [][]string{
@@ -277,23 +277,23 @@ func TestDebugLeaksNoSecret(t *testing.T) {
 			steps = append(steps, []string{"logout", "--debug"})
 			for i, args := range steps {
 				if i == 7 {
-					h.fake.ExpireAccessTokens() // the rest renews on a 401 too
+					h.Fake.ExpireAccessTokens() // the rest renews on a 401 too
 				}
-				r := h.mustRun(0, "", args...)
+				r := h.MustRun(0, "", args...)
 				if args[0] == "token" {
-					printed[strings.TrimSpace(r.stdout)] = true
-					logs.WriteString(r.stderr)
+					printed[strings.TrimSpace(r.Stdout)] = true
+					logs.WriteString(r.Stderr)
 				} else {
-					logs.WriteString(r.stdout + r.stderr)
+					logs.WriteString(r.Stdout + r.Stderr)
 				}
 			}
 			all := logs.String()
-			for _, want := range []string{"debug: POST " + h.fake.AccountsURL() + "/api/token -> 200", "debug: GET " + h.fake.APIURL() + "/me -> 200"} {
+			for _, want := range []string{"debug: POST " + h.Fake.AccountsURL() + "/api/token -> 200", "debug: GET " + h.Fake.APIURL() + "/me -> 200"} {
 				if !strings.Contains(all, want) {
 					t.Errorf("debug output lacks %q", want)
 				}
 			}
-			secrets := h.fake.Secrets()
+			secrets := h.Fake.Secrets()
 			if len(secrets) < 5 {
 				t.Fatalf("the fake reports only %d secrets", len(secrets))
 			}

@@ -11,25 +11,26 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spotcli/spotcli/cmd/internal/clitest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
 // spotifyMe is the body the fake's /v1/me answers for token.
-func (h *harness) spotifyMe(token string) string {
-	h.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, h.fake.APIURL()+"/me", nil)
+func spotifyMe(h *harness, token string) string {
+	h.T.Helper()
+	req, err := http.NewRequest(http.MethodGet, h.Fake.APIURL()+"/me", nil)
 	if err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		h.T.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil || res.StatusCode != http.StatusOK {
-		h.t.Fatalf("GET /v1/me: %d %s %v", res.StatusCode, b, err)
+		h.T.Fatalf("GET /v1/me: %d %s %v", res.StatusCode, b, err)
 	}
 	return string(b)
 }
@@ -46,8 +47,8 @@ func TestWhoami(t *testing.T) {
 	}{
 		{
 			name:   "stored login",
-			setup:  func(h *harness) { h.loginAlice() },
-			scopes: strings.Join(defaultScopes, " "),
+			setup:  func(h *harness) { h.LoginAlice() },
+			scopes: strings.Join(clitest.Scopes, " "),
 			want: []string{
 				"Name:      Alice Liddell",
 				"ID:        alice",
@@ -58,22 +59,22 @@ func TestWhoami(t *testing.T) {
 		},
 		{
 			name:   "development mode",
-			setup:  func(h *harness) { h.loginDevMode() },
-			scopes: strings.Join(defaultScopes, " "),
+			setup:  func(h *harness) { h.LoginDevMode() },
+			scopes: strings.Join(clitest.Scopes, " "),
 			want:   []string{"Name:      Alice Liddell", "ID:        alice"},
 		},
 		{
 			name:   "without the user-read scopes",
-			setup:  func(h *harness) { h.loginWith(testClientID, []string{"playlist-read-private"}) },
+			setup:  func(h *harness) { h.LoginWith(clitest.ClientID, []string{"playlist-read-private"}) },
 			scopes: "playlist-read-private",
 			want:   []string{"Name:      Alice Liddell", "ID:        alice"},
 		},
 		{
 			name: "stale stored token is refreshed first",
 			setup: func(h *harness) {
-				h.seed("default", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
+				h.Seed("default", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
 			},
-			scopes: strings.Join(defaultScopes, " "),
+			scopes: strings.Join(clitest.Scopes, " "),
 			want: []string{
 				"Name:      Alice Liddell",
 				"ID:        alice",
@@ -88,22 +89,22 @@ func TestWhoami(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			tt.setup(h)
-			r := h.mustRun(0, "", "whoami")
-			if r.stderr != "" {
-				t.Errorf("stderr: %s", r.stderr)
+			r := h.MustRun(0, "", "whoami")
+			if r.Stderr != "" {
+				t.Errorf("stderr: %s", r.Stderr)
 			}
-			rec := h.record("default") // after the run: refreshed if it had to be
+			rec := h.Record("default") // after the run: refreshed if it had to be
 			want := slices.Concat(tt.want, []string{
 				"Profile:   default",
-				"Stored in: file (plain text) " + h.tokenPath("default"),
+				"Stored in: file (plain text) " + h.TokenPath("default"),
 				"Flow:      PKCE (Authorization Code, no client secret)",
 				"Client ID: " + rec.ClientID,
-				"Config:    " + filepath.Join(h.env["SPOTCLI_CONFIG_DIR"], "config.yaml") + " (does not exist; spotcli config set creates it)",
+				"Config:    " + filepath.Join(h.Env["SPOTCLI_CONFIG_DIR"], "config.yaml") + " (does not exist; spotcli config set creates it)",
 				"Scopes:    " + tt.scopes,
 			})
-			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
 			if len(lines) != len(want)+1 {
-				t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want)+1, r.stdout)
+				t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want)+1, r.Stdout)
 			}
 			if diff := cmp.Diff(want, lines[:len(want)]); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
@@ -122,7 +123,7 @@ func TestWhoami(t *testing.T) {
 			if strings.HasPrefix(tt.name, "stale") {
 				wantRefreshes = 1
 			}
-			if got := h.fake.Stats().Refreshes; got != wantRefreshes {
+			if got := h.Fake.Stats().Refreshes; got != wantRefreshes {
 				t.Errorf("%d refreshes, want %d", got, wantRefreshes)
 			}
 		})
@@ -134,18 +135,18 @@ func TestWhoami(t *testing.T) {
 func TestWhoamiEnvironmentToken(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	access, _ := h.fake.IssueTokens(testClientID, "alice", defaultScopes, spotifytest.FlowPKCE, time.Now())
-	h.env["SPOTCLI_ACCESS_TOKEN"] = access
-	r := h.mustRun(0, "", "whoami")
+	access, _ := h.Fake.IssueTokens(clitest.ClientID, "alice", clitest.Scopes, spotifytest.FlowPKCE, time.Now())
+	h.Env["SPOTCLI_ACCESS_TOKEN"] = access
+	r := h.MustRun(0, "", "whoami")
 	for _, want := range []string{"Name:      Alice Liddell\n", "ID:        alice\n", "Stored in: environment"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.Stdout)
 		}
 	}
-	if strings.Contains(r.stdout, access) || strings.Contains(r.stderr, access) {
+	if strings.Contains(r.Stdout, access) || strings.Contains(r.Stderr, access) {
 		t.Error("whoami printed the access token")
 	}
-	h.noRecord("default")
+	h.NoRecord("default")
 }
 
 func TestWhoamiJSON(t *testing.T) {
@@ -158,23 +159,23 @@ func TestWhoamiJSON(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			rec := h.loginAlice()
+			rec := h.LoginAlice()
 			if devMode {
-				rec = h.loginDevMode()
+				rec = h.LoginDevMode()
 			}
-			r := h.mustRun(0, "", "whoami", "--json")
-			want := h.spotifyMe(rec.AccessToken)
-			if diff := cmp.Diff(strings.TrimSpace(want)+"\n", r.stdout); diff != "" {
+			r := h.MustRun(0, "", "whoami", "--json")
+			want := spotifyMe(h, rec.AccessToken)
+			if diff := cmp.Diff(strings.TrimSpace(want)+"\n", r.Stdout); diff != "" {
 				t.Errorf("not /v1/me as Spotify sent it (-want +got):\n%s", diff)
 			}
-			if !strings.Contains(r.stdout, `"account_id":`) {
-				t.Errorf("the unknown field account_id did not pass through: %s", r.stdout)
+			if !strings.Contains(r.Stdout, `"account_id":`) {
+				t.Errorf("the unknown field account_id did not pass through: %s", r.Stdout)
 			}
-			if hasEmail := strings.Contains(r.stdout, `"email"`); hasEmail == devMode {
+			if hasEmail := strings.Contains(r.Stdout, `"email"`); hasEmail == devMode {
 				t.Errorf("email present = %v in %s mode", hasEmail, name)
 			}
-			if r.stderr != "" {
-				t.Errorf("stderr: %s", r.stderr)
+			if r.Stderr != "" {
+				t.Errorf("stderr: %s", r.Stderr)
 			}
 		})
 	}
@@ -186,12 +187,12 @@ func TestWhoamiNotLoggedIn(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			r := h.mustRun(4, "", args...)
-			if !strings.Contains(r.stderr, "not logged in: run spotcli login") || r.stdout != "" {
+			r := h.MustRun(4, "", args...)
+			if !strings.Contains(r.Stderr, "not logged in: run spotcli login") || r.Stdout != "" {
 				t.Errorf("got %s", r)
 			}
-			if n := len(h.fake.Stats().APIRequests); n != 0 {
-				t.Errorf("requests without a login: %v", h.fake.Stats().APIRequests)
+			if n := len(h.Fake.Stats().APIRequests); n != 0 {
+				t.Errorf("requests without a login: %v", h.Fake.Stats().APIRequests)
 			}
 		})
 	}
@@ -209,7 +210,7 @@ func TestWhoamiErrors(t *testing.T) {
 	}{
 		{
 			name:      "401 refreshes once and retries",
-			setup:     func(h *harness) { h.fake.ExpireAccessTokens() },
+			setup:     func(h *harness) { h.Fake.ExpireAccessTokens() },
 			code:      0,
 			refreshes: 1,
 			requests:  2,
@@ -217,7 +218,7 @@ func TestWhoamiErrors(t *testing.T) {
 		},
 		{
 			name:      "second 401 needs a login",
-			setup:     func(h *harness) { h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 401}) },
+			setup:     func(h *harness) { h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 401}) },
 			code:      4,
 			refreshes: 1,
 			requests:  2,
@@ -226,7 +227,7 @@ func TestWhoamiErrors(t *testing.T) {
 		{
 			name: "403 in development mode",
 			setup: func(h *harness) {
-				h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 403, Body: `{"error":{"status":403,"message":"User not registered in the Developer Dashboard"}}`})
+				h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 403, Body: `{"error":{"status":403,"message":"User not registered in the Developer Dashboard"}}`})
 			},
 			code:     1,
 			requests: 1,
@@ -234,7 +235,7 @@ func TestWhoamiErrors(t *testing.T) {
 		},
 		{
 			name:     "503 retried then given up",
-			setup:    func(h *harness) { h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 503}) },
+			setup:    func(h *harness) { h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me", Status: 503}) },
 			code:     1,
 			requests: 4,
 			want:     "Spotify answered 503 Service Unavailable",
@@ -244,20 +245,20 @@ func TestWhoamiErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			before := h.loginAlice()
+			before := h.LoginAlice()
 			tt.setup(h)
-			r := h.mustRun(tt.code, "", "whoami")
-			if !strings.Contains(r.stderr, tt.want) {
-				t.Errorf("stderr does not say %q:\n%s", tt.want, r.stderr)
+			r := h.MustRun(tt.code, "", "whoami")
+			if !strings.Contains(r.Stderr, tt.want) {
+				t.Errorf("stderr does not say %q:\n%s", tt.want, r.Stderr)
 			}
-			if tt.code == 0 && !strings.Contains(r.stdout, "ID:        alice\n") {
-				t.Errorf("stdout:\n%s", r.stdout)
+			if tt.code == 0 && !strings.Contains(r.Stdout, "ID:        alice\n") {
+				t.Errorf("stdout:\n%s", r.Stdout)
 			}
-			st := h.fake.Stats()
+			st := h.Fake.Stats()
 			if st.Refreshes != tt.refreshes || st.APIRequests["/v1/me"] != tt.requests {
 				t.Errorf("refreshes %d, requests %d; want %d and %d", st.Refreshes, st.APIRequests["/v1/me"], tt.refreshes, tt.requests)
 			}
-			if tt.code == 0 && h.record("default").AccessToken == before.AccessToken {
+			if tt.code == 0 && h.Record("default").AccessToken == before.AccessToken {
 				t.Error("the refreshed token was not stored")
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spotcli/spotcli/cmd/internal/clitest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -17,37 +18,37 @@ import (
 func TestCredentialPrecedence(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	stored := h.seed("default", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	envAccess, envRefresh := h.fake.IssueTokens(testClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
+	stored := h.Seed("default", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	envAccess, envRefresh := h.Fake.IssueTokens(clitest.ClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
 
-	if r := h.mustRun(0, "", "token"); r.stdout != stored.AccessToken+"\n" {
+	if r := h.MustRun(0, "", "token"); r.Stdout != stored.AccessToken+"\n" {
 		t.Errorf("stored login: %s", r)
 	}
 
-	h.env["SPOTCLI_REFRESH_TOKEN"] = envRefresh
-	r := h.mustRun(0, "", "token")
-	tok := strings.TrimSpace(r.stdout)
-	if tok == stored.AccessToken || tok == envAccess || h.fake.Stats().Refreshes != 1 {
+	h.Env["SPOTCLI_REFRESH_TOKEN"] = envRefresh
+	r := h.MustRun(0, "", "token")
+	tok := strings.TrimSpace(r.Stdout)
+	if tok == stored.AccessToken || tok == envAccess || h.Fake.Stats().Refreshes != 1 {
 		t.Errorf("SPOTCLI_REFRESH_TOKEN was not refreshed in memory: %s", r)
 	}
-	if w := h.mustRun(0, "", "whoami"); !strings.Contains(w.stdout, "environment (SPOTCLI_REFRESH_TOKEN)") {
+	if w := h.MustRun(0, "", "whoami"); !strings.Contains(w.Stdout, "environment (SPOTCLI_REFRESH_TOKEN)") {
 		t.Errorf("whoami: %s", w)
 	}
 
-	h.env["SPOTCLI_ACCESS_TOKEN"] = envAccess
-	before := h.fake.Stats()
-	if r := h.mustRun(0, "", "token"); r.stdout != envAccess+"\n" {
+	h.Env["SPOTCLI_ACCESS_TOKEN"] = envAccess
+	before := h.Fake.Stats()
+	if r := h.MustRun(0, "", "token"); r.Stdout != envAccess+"\n" {
 		t.Errorf("SPOTCLI_ACCESS_TOKEN: %s", r)
 	}
-	if h.fake.Stats().Refreshes != before.Refreshes {
+	if h.Fake.Stats().Refreshes != before.Refreshes {
 		t.Error("SPOTCLI_ACCESS_TOKEN was refreshed")
 	}
 	// The stored login is untouched by all of it.
-	if rec := h.record("default"); rec.AccessToken != stored.AccessToken || rec.RefreshToken != stored.RefreshToken {
+	if rec := h.Record("default"); rec.AccessToken != stored.AccessToken || rec.RefreshToken != stored.RefreshToken {
 		t.Error("environment credentials changed the stored login")
 	}
-	r = h.mustRun(1, "", "login")
-	if !strings.Contains(r.stderr, "SPOTCLI_ACCESS_TOKEN is set") || !strings.Contains(r.stderr, "unset SPOTCLI_ACCESS_TOKEN") {
+	r = h.MustRun(1, "", "login")
+	if !strings.Contains(r.Stderr, "SPOTCLI_ACCESS_TOKEN is set") || !strings.Contains(r.Stderr, "unset SPOTCLI_ACCESS_TOKEN") {
 		t.Errorf("login with env credentials: %s", r)
 	}
 }
@@ -60,18 +61,18 @@ func TestEnvModeTouchesNoState(t *testing.T) {
 		t.Log("running as root: read-only directories are still writable, so the test checks that nothing was created instead")
 	}
 	h := newHarness(t)
-	h.fake.GeneratePlaylists("alice", 3)
-	home := filepath.Join(h.dir, "ro-home")
+	h.Fake.GeneratePlaylists("alice", 3)
+	home := filepath.Join(h.Root, "ro-home")
 	os.MkdirAll(home, 0o500)
-	h.env["HOME"] = home
-	h.env["XDG_CONFIG_HOME"] = filepath.Join(home, ".config")
-	delete(h.env, "SPOTCLI_CONFIG_DIR")
-	delete(h.env, "DBUS_SESSION_BUS_ADDRESS")
-	h.env["SPOTCLI_TOKEN_STORE"] = "keyring" // would fail if touched
-	_, refresh := h.fake.IssueTokens(testClientID, "alice", []string{"user-read-private", "playlist-read-private"}, spotifytest.FlowPKCE, time.Now())
-	h.env["SPOTCLI_REFRESH_TOKEN"] = refresh
+	h.Env["HOME"] = home
+	h.Env["XDG_CONFIG_HOME"] = filepath.Join(home, ".config")
+	delete(h.Env, "SPOTCLI_CONFIG_DIR")
+	delete(h.Env, "DBUS_SESSION_BUS_ADDRESS")
+	h.Env["SPOTCLI_TOKEN_STORE"] = "keyring" // would fail if touched
+	_, refresh := h.Fake.IssueTokens(clitest.ClientID, "alice", []string{"user-read-private", "playlist-read-private"}, spotifytest.FlowPKCE, time.Now())
+	h.Env["SPOTCLI_REFRESH_TOKEN"] = refresh
 	for _, args := range [][]string{{"token"}, {"whoami"}, {"playlists"}, {"refresh"}, {"status"}} {
-		h.mustRun(0, "", args...)
+		h.MustRun(0, "", args...)
 	}
 	entries, _ := os.ReadDir(home)
 	if len(entries) != 0 {
@@ -82,19 +83,19 @@ func TestEnvModeTouchesNoState(t *testing.T) {
 func TestEnvRotationSavesRefreshToken(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.SetRotation(true)
-	_, refresh := h.fake.IssueTokens(testClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
-	h.env["SPOTCLI_REFRESH_TOKEN"] = refresh
+	h.Fake.SetRotation(true)
+	_, refresh := h.Fake.IssueTokens(clitest.ClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
+	h.Env["SPOTCLI_REFRESH_TOKEN"] = refresh
 
-	r := h.mustRun(0, "", "token")
-	if !strings.Contains(r.stderr, "--save-refresh-token") {
+	r := h.MustRun(0, "", "token")
+	if !strings.Contains(r.Stderr, "--save-refresh-token") {
 		t.Errorf("no rotation warning: %s", r)
 	}
 
-	_, refresh2 := h.fake.IssueTokens(testClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
-	h.env["SPOTCLI_REFRESH_TOKEN"] = refresh2
+	_, refresh2 := h.Fake.IssueTokens(clitest.ClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
+	h.Env["SPOTCLI_REFRESH_TOKEN"] = refresh2
 	// A directory like /tmp or $RUNNER_TEMP: spotcli leaves its mode alone.
-	ci := filepath.Join(h.dir, "ci")
+	ci := filepath.Join(h.Root, "ci")
 	if err := os.Mkdir(ci, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -102,8 +103,8 @@ func TestEnvRotationSavesRefreshToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	save := filepath.Join(ci, "new-refresh-token")
-	r = h.mustRun(0, "", "token", "--save-refresh-token", save)
-	if !strings.Contains(r.stderr, save) {
+	r = h.MustRun(0, "", "token", "--save-refresh-token", save)
+	if !strings.Contains(r.Stderr, save) {
 		t.Errorf("%s", r)
 	}
 	if fi, _ := os.Stat(ci); fi.Mode() != os.ModeDir|os.ModeSticky|0o777 {
@@ -121,9 +122,9 @@ func TestEnvRotationSavesRefreshToken(t *testing.T) {
 		t.Fatal("the saved token is not the rotated one")
 	}
 	// The old one is dead, the saved one works.
-	h.mustRun(4, "", "token")
-	h.env["SPOTCLI_REFRESH_TOKEN"] = newRT
-	h.mustRun(0, "", "token")
+	h.MustRun(4, "", "token")
+	h.Env["SPOTCLI_REFRESH_TOKEN"] = newRT
+	h.MustRun(0, "", "token")
 }
 
 // TestSaveRefreshTokenCannotBeWritten: when the --save-refresh-token file
@@ -134,41 +135,41 @@ func TestEnvRotationSavesRefreshToken(t *testing.T) {
 func TestSaveRefreshTokenCannotBeWritten(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.fake.SetRotation(true)
-	_, refresh := h.fake.IssueTokens(testClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
-	h.env["SPOTCLI_REFRESH_TOKEN"] = refresh
-	save := filepath.Join(h.dir, "missing", "new-refresh-token")
-	r := h.mustRun(1, "", "token", "--save-refresh-token", save)
+	h.Fake.SetRotation(true)
+	_, refresh := h.Fake.IssueTokens(clitest.ClientID, "alice", []string{"user-read-private"}, spotifytest.FlowPKCE, time.Now())
+	h.Env["SPOTCLI_REFRESH_TOKEN"] = refresh
+	save := filepath.Join(h.Root, "missing", "new-refresh-token")
+	r := h.MustRun(1, "", "token", "--save-refresh-token", save)
 	for _, want := range []string{"refresh not sent", "still works", filepath.Dir(save)} {
-		if !strings.Contains(r.stderr, want) {
+		if !strings.Contains(r.Stderr, want) {
 			t.Errorf("stderr does not say %q: %s", want, r)
 		}
 	}
-	if r.stdout != "" {
-		t.Errorf("stdout %q, want nothing", r.stdout)
+	if r.Stdout != "" {
+		t.Errorf("stdout %q, want nothing", r.Stdout)
 	}
 	if _, err := os.Stat(filepath.Dir(save)); !errors.Is(err, fs.ErrNotExist) {
 		t.Error("the missing directory was created")
 	}
-	if got := h.fake.Stats().Refreshes; got != 0 {
+	if got := h.Fake.Stats().Refreshes; got != 0 {
 		t.Errorf("%d refreshes sent, want 0", got)
 	}
 	// The refresh token was not used: it still works.
-	h.mustRun(0, "", "token")
+	h.MustRun(0, "", "token")
 }
 
 func TestInvalidGrantMessages(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.seed("default", time.Now().Add(-190*24*time.Hour), time.Now().Add(-time.Minute))
-	r := h.mustRun(4, "", "token")
-	if !strings.Contains(r.stderr, "Refresh token expired") || !strings.Contains(r.stderr, "run spotcli login") {
+	h.Seed("default", time.Now().Add(-190*24*time.Hour), time.Now().Add(-time.Minute))
+	r := h.MustRun(4, "", "token")
+	if !strings.Contains(r.Stderr, "Refresh token expired") || !strings.Contains(r.Stderr, "run spotcli login") {
 		t.Errorf("stored: %s", r)
 	}
 
-	h.env["SPOTCLI_REFRESH_TOKEN"] = "revoked-or-unknown"
-	r = h.mustRun(4, "", "token")
-	if !strings.Contains(r.stderr, "SPOTCLI_REFRESH_TOKEN") || !strings.Contains(r.stderr, "replace") {
+	h.Env["SPOTCLI_REFRESH_TOKEN"] = "revoked-or-unknown"
+	r = h.MustRun(4, "", "token")
+	if !strings.Contains(r.Stderr, "SPOTCLI_REFRESH_TOKEN") || !strings.Contains(r.Stderr, "replace") {
 		t.Errorf("env: %s", r)
 	}
 }
@@ -176,12 +177,12 @@ func TestInvalidGrantMessages(t *testing.T) {
 func TestExpiryWarningOncePerDay(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.seed("default", time.Now().Add(-175*24*time.Hour), time.Now().Add(time.Hour))
-	r := h.mustRun(0, "", "token")
-	if !strings.Contains(r.stderr, "refresh token expires in 8 days: run spotcli login to renew") {
+	h.Seed("default", time.Now().Add(-175*24*time.Hour), time.Now().Add(time.Hour))
+	r := h.MustRun(0, "", "token")
+	if !strings.Contains(r.Stderr, "refresh token expires in 8 days: run spotcli login to renew") {
 		t.Errorf("%s", r)
 	}
-	if r := h.mustRun(0, "", "token"); r.stderr != "" {
+	if r := h.MustRun(0, "", "token"); r.Stderr != "" {
 		t.Errorf("warned twice in a day: %s", r)
 	}
 }
@@ -189,28 +190,27 @@ func TestExpiryWarningOncePerDay(t *testing.T) {
 func TestAppTokenRun(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	r := h.mustRun(2, "", "token", "--app")
-	if !strings.Contains(r.stderr, "client_secret") {
+	r := h.MustRun(2, "", "token", "--app")
+	if !strings.Contains(r.Stderr, "client_secret") {
 		t.Errorf("%s", r)
 	}
-	h.env["SPOTCLI_CLIENT_ID"] = testSecretClient
-	h.env["SPOTCLI_CLIENT_SECRET"] = testClientSecret
-	first := h.mustRun(0, "", "token", "--app")
-	second := h.mustRun(0, "", "token", "--app")
-	if first.stdout == "" || first.stdout != second.stdout {
-		t.Errorf("app token not cached: %q %q", first.stdout, second.stdout)
+	h.UseSecretApp()
+	first := h.MustRun(0, "", "token", "--app")
+	second := h.MustRun(0, "", "token", "--app")
+	if first.Stdout == "" || first.Stdout != second.Stdout {
+		t.Errorf("app token not cached: %q %q", first.Stdout, second.Stdout)
 	}
-	if n := h.fake.Stats().TokenRequests["client_credentials"]; n != 1 {
+	if n := h.Fake.Stats().TokenRequests["client_credentials"]; n != 1 {
 		t.Errorf("client_credentials requests = %d, want 1", n)
 	}
 	// The cached app token is not a user login.
-	h.mustRun(4, "", "whoami")
-	h.mustRun(4, "", "token")
+	h.MustRun(4, "", "whoami")
+	h.MustRun(4, "", "token")
 
 	// A user command refuses an app-only token stored as the profile's login.
-	h.writeRecord("default", h.record("default@app"))
-	r = h.mustRun(4, "", "playlists")
-	if !strings.Contains(r.stderr, "app-only") {
+	h.WriteRecord("default", h.Record("default@app"))
+	r = h.MustRun(4, "", "playlists")
+	if !strings.Contains(r.Stderr, "app-only") {
 		t.Errorf("%s", r)
 	}
 }
@@ -220,23 +220,22 @@ func TestAppTokenRun(t *testing.T) {
 func TestAppTokenOncePerRunInEnvMode(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.env["SPOTCLI_CLIENT_ID"] = testSecretClient
-	h.env["SPOTCLI_CLIENT_SECRET"] = testClientSecret
-	h.env["SPOTCLI_REFRESH_TOKEN"] = "unused-by-app-commands"
-	h.fake.AddTracks(
+	h.UseSecretApp()
+	h.Env["SPOTCLI_REFRESH_TOKEN"] = "unused-by-app-commands"
+	h.Fake.AddTracks(
 		spotifytest.Track{Name: "Song A", Artists: []string{"X"}, Album: "A", DurationMS: 1000},
 		spotifytest.Track{Name: "Song B", Artists: []string{"X"}, Album: "A", DurationMS: 1000},
 		spotifytest.Track{Name: "Song C", Artists: []string{"X"}, Album: "A", DurationMS: 1000},
 	)
-	r := h.mustRun(0, "", "api", "--app", "--paginate", "search?q=song&type=track&limit=1")
-	if n := strings.Count(r.stdout, "\n"); n != 3 {
+	r := h.MustRun(0, "", "api", "--app", "--paginate", "search?q=song&type=track&limit=1")
+	if n := strings.Count(r.Stdout, "\n"); n != 3 {
 		t.Errorf("%d items, want 3: %s", n, r)
 	}
-	st := h.fake.Stats()
+	st := h.Fake.Stats()
 	if st.APIRequests["/v1/search"] != 3 || st.TokenRequests["client_credentials"] != 1 {
 		t.Errorf("%d search requests with %d app tokens, want 3 with 1", st.APIRequests["/v1/search"], st.TokenRequests["client_credentials"])
 	}
-	if entries, _ := os.ReadDir(h.env["SPOTCLI_CONFIG_DIR"]); len(entries) != 0 {
+	if entries, _ := os.ReadDir(h.Env["SPOTCLI_CONFIG_DIR"]); len(entries) != 0 {
 		t.Errorf("env mode wrote to the config dir: %v", entries)
 	}
 }

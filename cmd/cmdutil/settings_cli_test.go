@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spotcli/spotcli/cmd/internal/clitest"
 )
 
 // Bad settings are explained; none of them loses the stored login.
@@ -20,7 +22,7 @@ func TestConfigFaults(t *testing.T) {
 		stderr string
 	}{
 		{name: "not YAML", config: "client_id: [unclosed\n", args: []string{"token"}, code: 1, stderr: "config file"},
-		{name: "unknown keys warn", config: "colour: blue\nclient_id: " + testClientID + "\n", args: []string{"token"}, code: 0, stderr: "unknown keys ignored: colour"},
+		{name: "unknown keys warn", config: "colour: blue\nclient_id: " + clitest.ClientID + "\n", args: []string{"token"}, code: 0, stderr: "unknown keys ignored: colour"},
 		{name: "readable client_secret", config: "client_secret: hunter2\n", mode: 0o644, args: []string{"token"}, code: 0, stderr: "chmod 600"},
 		{name: "localhost redirect", env: map[string]string{"SPOTCLI_REDIRECT_URI": "http://localhost:8888/callback"}, args: []string{"login"}, code: 2, stderr: "localhost"},
 		{name: "non-loopback redirect", env: map[string]string{"SPOTCLI_REDIRECT_URI": "http://10.0.0.1:8888/callback"}, args: []string{"login"}, code: 2, stderr: "loopback"},
@@ -33,29 +35,29 @@ func TestConfigFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			rec := h.seed("default", time.Now(), time.Now().Add(time.Hour))
+			rec := h.Seed("default", time.Now(), time.Now().Add(time.Hour))
 			if tt.config != "" {
 				mode := tt.mode
 				if mode == 0 {
 					mode = 0o600
 				}
-				os.MkdirAll(h.env["SPOTCLI_CONFIG_DIR"], 0o700)
-				p := h.env["SPOTCLI_CONFIG_DIR"] + "/config.yaml"
+				os.MkdirAll(h.Env["SPOTCLI_CONFIG_DIR"], 0o700)
+				p := h.Env["SPOTCLI_CONFIG_DIR"] + "/config.yaml"
 				os.WriteFile(p, []byte(tt.config), mode)
 				os.Chmod(p, mode)
 			}
 			for k, v := range tt.env {
-				h.env[k] = v
+				h.Env[k] = v
 			}
-			r := h.mustRun(tt.code, "", tt.args...)
-			if !strings.Contains(r.stderr, tt.stderr) {
+			r := h.MustRun(tt.code, "", tt.args...)
+			if !strings.Contains(r.Stderr, tt.stderr) {
 				t.Errorf("want %q in stderr: %s", tt.stderr, r)
 			}
-			if tt.args[0] == "token" && tt.code == 0 && r.stdout != rec.AccessToken+"\n" {
-				t.Errorf("stdout: %q", r.stdout)
+			if tt.args[0] == "token" && tt.code == 0 && r.Stdout != rec.AccessToken+"\n" {
+				t.Errorf("stdout: %q", r.Stdout)
 			}
 			if tt.args[0] != "login" {
-				if got := h.record("default"); got.RefreshToken != rec.RefreshToken {
+				if got := h.Record("default"); got.RefreshToken != rec.RefreshToken {
 					t.Error("the stored login changed")
 				}
 			}

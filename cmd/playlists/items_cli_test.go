@@ -23,15 +23,15 @@ func TestItemsGolden(t *testing.T) {
 func TestItemsFields(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.loginAlice()
-	fixtures.AddMixed(h.fake)
-	r := h.mustRun(0, "", "playlists", "items", fixtures.MixedID)
-	if diff := cmp.Diff(cmdutiltest.WantMixed, cmdutiltest.ParseItemsTSV(t, r.stdout)); diff != "" {
+	h.LoginAlice()
+	fixtures.AddMixed(h.Fake)
+	r := h.MustRun(0, "", "playlists", "items", fixtures.MixedID)
+	if diff := cmp.Diff(cmdutiltest.WantMixed, cmdutiltest.ParseItemsTSV(t, r.Stdout)); diff != "" {
 		t.Errorf("tsv (-want +got):\n%s", diff)
 	}
 
-	nd := h.mustRun(0, "", "playlists", "items", fixtures.MixedID, "-o", "ndjson")
-	lines := strings.Split(strings.TrimSuffix(nd.stdout, "\n"), "\n")
+	nd := h.MustRun(0, "", "playlists", "items", fixtures.MixedID, "-o", "ndjson")
+	lines := strings.Split(strings.TrimSuffix(nd.Stdout, "\n"), "\n")
 	if len(lines) != len(fixtures.MixedItems) {
 		t.Fatalf("%d ndjson lines for %d items", len(lines), len(fixtures.MixedItems))
 	}
@@ -83,10 +83,10 @@ func TestItemsIDForms(t *testing.T) {
 		t.Run("looks up the name "+name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			fixtures.AddMixed(h.fake)
-			r := h.mustRun(1, "", "playlists", "items", name)
-			if !strings.Contains(r.stderr, `you have no playlist named "`+name+`"`) || r.stdout != "" {
+			h.LoginAlice()
+			fixtures.AddMixed(h.Fake)
+			r := h.MustRun(1, "", "playlists", "items", name)
+			if !strings.Contains(r.Stderr, `you have no playlist named "`+name+`"`) || r.Stdout != "" {
 				t.Errorf("stderr:\n%s", r)
 			}
 		})
@@ -95,10 +95,10 @@ func TestItemsIDForms(t *testing.T) {
 		t.Run("accepts "+arg, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			fixtures.AddMixed(h.fake)
-			r := h.mustRun(0, "", "playlists", "items", arg)
-			if diff := cmp.Diff(cmdutiltest.WantMixed, cmdutiltest.ParseItemsTSV(t, r.stdout)); diff != "" {
+			h.LoginAlice()
+			fixtures.AddMixed(h.Fake)
+			r := h.MustRun(0, "", "playlists", "items", arg)
+			if diff := cmp.Diff(cmdutiltest.WantMixed, cmdutiltest.ParseItemsTSV(t, r.Stdout)); diff != "" {
 				t.Errorf("tsv (-want +got):\n%s", diff)
 			}
 		})
@@ -126,14 +126,14 @@ func TestItemsIDForms(t *testing.T) {
 		t.Run(fmt.Sprintf("rejects %q", tt.args), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			fixtures.AddMixed(h.fake)
-			r := h.mustRun(2, "", append([]string{"playlists", "items"}, tt.args...)...)
-			if !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
+			h.LoginAlice()
+			fixtures.AddMixed(h.Fake)
+			r := h.MustRun(2, "", append([]string{"playlists", "items"}, tt.args...)...)
+			if !strings.Contains(r.Stderr, tt.want) || r.Stdout != "" {
 				t.Errorf("stderr does not say %q:\n%s", tt.want, r)
 			}
-			if n := len(h.fake.Stats().APIRequests); n != 0 {
-				t.Errorf("a usage error reached Spotify: %v", h.fake.Stats().APIRequests)
+			if n := len(h.Fake.Stats().APIRequests); n != 0 {
+				t.Errorf("a usage error reached Spotify: %v", h.Fake.Stats().APIRequests)
 			}
 		})
 	}
@@ -141,7 +141,7 @@ func TestItemsIDForms(t *testing.T) {
 
 // itemsRequests counts the page requests of a playlist's items.
 func itemsRequests(h *harness, id string) int {
-	return h.fake.Stats().APIRequests["/v1/playlists/"+id+"/items"]
+	return h.Fake.Stats().APIRequests["/v1/playlists/"+id+"/items"]
 }
 
 func TestItemsPaging(t *testing.T) {
@@ -158,17 +158,17 @@ func TestItemsPaging(t *testing.T) {
 			t.Run(fmt.Sprintf("%d items limit %d concurrency %s", tt.n, tt.limit, conc), func(t *testing.T) {
 				t.Parallel()
 				h := newHarness(t)
-				h.loginAlice()
-				h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: id, Name: "Big", Public: true})
-				h.fake.GeneratePlaylistItems(id, tt.n)
+				h.LoginAlice()
+				h.Fake.AddPlaylists("alice", spotifytest.Playlist{ID: id, Name: "Big", Public: true})
+				h.Fake.GeneratePlaylistItems(id, tt.n)
 				args := []string{"playlists", "items", "spotify:playlist:" + id, "--concurrency", conc}
 				want := tt.n
 				if tt.limit > 0 {
 					args = append(args, "--limit", strconv.Itoa(tt.limit))
 					want = min(tt.n, tt.limit)
 				}
-				r := h.mustRun(0, "", args...)
-				rows := cmdutiltest.ParseItemsTSV(t, r.stdout)
+				r := h.MustRun(0, "", args...)
+				rows := cmdutiltest.ParseItemsTSV(t, r.Stdout)
 				if len(rows) != want {
 					t.Fatalf("%d rows, want %d", len(rows), want)
 				}
@@ -212,31 +212,31 @@ func TestItemsAccess(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			if tt.devMode {
-				h.loginDevMode()
+				h.LoginDevMode()
 			} else {
-				h.loginAlice()
+				h.LoginAlice()
 			}
-			h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
-			h.fake.AddPlaylists("bob",
+			h.Fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
+			h.Fake.AddPlaylists("bob",
 				spotifytest.Playlist{ID: bobsID, Name: "Bob's", Public: true},
 				spotifytest.Playlist{ID: collabID, Name: "Shared", Collaborative: true},
 				spotifytest.Playlist{ID: privateID, Name: "Secret"},
 			)
-			h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: collabID, Name: "Shared", OwnerID: "bob", Collaborative: true})
+			h.Fake.AddPlaylists("alice", spotifytest.Playlist{ID: collabID, Name: "Shared", OwnerID: "bob", Collaborative: true})
 			for _, id := range []string{bobsID, collabID, privateID} {
-				h.fake.GeneratePlaylistItems(id, 3)
+				h.Fake.GeneratePlaylistItems(id, 3)
 			}
-			r := h.mustRun(tt.code, "", "playlists", "items", tt.id)
+			r := h.MustRun(tt.code, "", "playlists", "items", tt.id)
 			for _, w := range tt.want {
-				if !strings.Contains(r.stderr, w) {
-					t.Errorf("stderr does not say %q:\n%s", w, r.stderr)
+				if !strings.Contains(r.Stderr, w) {
+					t.Errorf("stderr does not say %q:\n%s", w, r.Stderr)
 				}
 			}
-			if tt.code == 0 && len(cmdutiltest.ParseItemsTSV(t, r.stdout)) != 3 {
+			if tt.code == 0 && len(cmdutiltest.ParseItemsTSV(t, r.Stdout)) != 3 {
 				t.Errorf("want 3 rows: %s", r)
 			}
-			if tt.code != 0 && r.stdout != "" {
-				t.Errorf("stdout: %q", r.stdout)
+			if tt.code != 0 && r.Stdout != "" {
+				t.Errorf("stdout: %q", r.Stdout)
 			}
 		})
 	}
@@ -256,11 +256,11 @@ func TestItemsEmpty(t *testing.T) {
 		t.Run(tt.format, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: "0EmptyPlaylist00000001", Name: "Empty", Public: true})
-			r := h.mustRun(0, "", "playlists", "items", "0EmptyPlaylist00000001", "-o", tt.format)
-			if r.stdout != tt.want {
-				t.Errorf("stdout = %q, want %q", r.stdout, tt.want)
+			h.LoginAlice()
+			h.Fake.AddPlaylists("alice", spotifytest.Playlist{ID: "0EmptyPlaylist00000001", Name: "Empty", Public: true})
+			r := h.MustRun(0, "", "playlists", "items", "0EmptyPlaylist00000001", "-o", tt.format)
+			if r.Stdout != tt.want {
+				t.Errorf("stdout = %q, want %q", r.Stdout, tt.want)
 			}
 		})
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
+	"github.com/spotcli/spotcli/cmd/internal/clitest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
@@ -51,13 +52,13 @@ func testOutputGolden(t *testing.T, command []string, fill func(*spotifytest.Ser
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginMode(tt.devMode)
-			fill(h.fake)
-			r := h.mustRun(0, "", append(slices.Clone(command), tt.args...)...)
-			if r.stderr != "" {
-				t.Errorf("stderr is not empty:\n%s", r.stderr)
+			h.LoginMode(tt.devMode)
+			fill(h.Fake)
+			r := h.MustRun(0, "", append(slices.Clone(command), tt.args...)...)
+			if r.Stderr != "" {
+				t.Errorf("stderr is not empty:\n%s", r.Stderr)
 			}
-			golden(t, tt.golden, h.normalizeFake(r.stdout))
+			clitest.Golden(t, tt.golden, h.NormalizeFake(r.Stdout))
 		})
 	}
 }
@@ -116,16 +117,16 @@ func TestPlaylistsJSONPassThrough(t *testing.T) {
 		t.Run(fmt.Sprintf("devmode=%v", devMode), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginMode(devMode)
-			fixtures.AddTricky(h.fake)
-			h.fake.GeneratePlaylists("alice", 60) // a second page
-			arr := h.mustRun(0, "", "playlists", "--json")
+			h.LoginMode(devMode)
+			fixtures.AddTricky(h.Fake)
+			h.Fake.GeneratePlaylists("alice", 60) // a second page
+			arr := h.MustRun(0, "", "playlists", "--json")
 			var items []map[string]any
-			if err := json.Unmarshal([]byte(arr.stdout), &items); err != nil {
-				t.Fatalf("--json is not one JSON array: %v\n%s", err, arr.stdout)
+			if err := json.Unmarshal([]byte(arr.Stdout), &items); err != nil {
+				t.Fatalf("--json is not one JSON array: %v\n%s", err, arr.Stdout)
 			}
-			nd := h.mustRun(0, "", "playlists", "-o", "ndjson")
-			lines := strings.Split(strings.TrimSuffix(nd.stdout, "\n"), "\n")
+			nd := h.MustRun(0, "", "playlists", "-o", "ndjson")
+			lines := strings.Split(strings.TrimSuffix(nd.Stdout, "\n"), "\n")
 			if len(items) != len(fixtures.TrickyPlaylists)+60 || len(lines) != len(items) {
 				t.Fatalf("json has %d items, ndjson %d lines, want %d", len(items), len(lines), len(fixtures.TrickyPlaylists)+60)
 			}
@@ -164,10 +165,10 @@ func TestPlaylistsEveryPageInOrder(t *testing.T) {
 			t.Run(fmt.Sprintf("%d playlists concurrency %s", n, conc), func(t *testing.T) {
 				t.Parallel()
 				h := newHarness(t)
-				h.loginAlice()
-				h.fake.GeneratePlaylists("alice", n)
-				r := h.mustRun(0, "", "playlists", "--debug", "--concurrency", conc)
-				rows := cmdutiltest.ParsePlaylistsTSV(t, r.stdout)
+				h.LoginAlice()
+				h.Fake.GeneratePlaylists("alice", n)
+				r := h.MustRun(0, "", "playlists", "--debug", "--concurrency", conc)
+				rows := cmdutiltest.ParsePlaylistsTSV(t, r.Stdout)
 				if diff := cmp.Diff(fixtures.GeneratedNames(1, n), cmdutiltest.PlaylistNames(rows)); diff != "" {
 					t.Errorf("names (-want +got):\n%s", diff)
 				}
@@ -183,10 +184,10 @@ func TestPlaylistsEveryPageInOrder(t *testing.T) {
 				for i := range pages {
 					want = append(want, pageRequest{Offset: 50 * i, Limit: 50, Status: 200})
 				}
-				if diff := cmp.Diff(want, pageRequests(t, r.stderr)); diff != "" {
+				if diff := cmp.Diff(want, pageRequests(t, r.Stderr)); diff != "" {
 					t.Errorf("page requests (-want +got):\n%s", diff)
 				}
-				if got := h.fake.Stats().APIRequests["/v1/me/playlists"]; got != pages {
+				if got := h.Fake.Stats().APIRequests["/v1/me/playlists"]; got != pages {
 					t.Errorf("the fake saw %d requests, want %d", got, pages)
 				}
 			})
@@ -207,14 +208,14 @@ func TestPlaylistsLimit(t *testing.T) {
 			t.Run(fmt.Sprintf("limit %d concurrency %s", tt.limit, conc), func(t *testing.T) {
 				t.Parallel()
 				h := newHarness(t)
-				h.loginAlice()
-				h.fake.GeneratePlaylists("alice", total)
-				r := h.mustRun(0, "", "playlists", "--debug", "--limit", strconv.Itoa(tt.limit), "--concurrency", conc)
-				rows := cmdutiltest.ParsePlaylistsTSV(t, r.stdout)
+				h.LoginAlice()
+				h.Fake.GeneratePlaylists("alice", total)
+				r := h.MustRun(0, "", "playlists", "--debug", "--limit", strconv.Itoa(tt.limit), "--concurrency", conc)
+				rows := cmdutiltest.ParsePlaylistsTSV(t, r.Stdout)
 				if diff := cmp.Diff(fixtures.GeneratedNames(1, min(tt.limit, total)), cmdutiltest.PlaylistNames(rows)); diff != "" {
 					t.Errorf("names (-want +got):\n%s", diff)
 				}
-				reqs := pageRequests(t, r.stderr)
+				reqs := pageRequests(t, r.Stderr)
 				if len(reqs) != tt.pages {
 					t.Errorf("%d page requests, want %d: %+v", len(reqs), tt.pages, reqs)
 				}
@@ -226,7 +227,7 @@ func TestPlaylistsLimit(t *testing.T) {
 						t.Errorf("page request %d asked for limit=%d, want 50", i, p.Limit)
 					}
 				}
-				if got := h.fake.Stats().APIRequests["/v1/me/playlists"]; got != tt.pages {
+				if got := h.Fake.Stats().APIRequests["/v1/me/playlists"]; got != tt.pages {
 					t.Errorf("the fake saw %d requests, want %d", got, tt.pages)
 				}
 			})
@@ -255,17 +256,17 @@ func TestPlaylistsOutputFlagErrors(t *testing.T) {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			h.fake.GeneratePlaylists("alice", 3)
-			r := h.mustRun(2, "", append([]string{"playlists"}, tt.args...)...)
-			if !strings.Contains(r.stderr, tt.want) {
-				t.Errorf("stderr does not say %q:\n%s", tt.want, r.stderr)
+			h.LoginAlice()
+			h.Fake.GeneratePlaylists("alice", 3)
+			r := h.MustRun(2, "", append([]string{"playlists"}, tt.args...)...)
+			if !strings.Contains(r.Stderr, tt.want) {
+				t.Errorf("stderr does not say %q:\n%s", tt.want, r.Stderr)
 			}
-			if r.stdout != "" {
-				t.Errorf("stdout: %q", r.stdout)
+			if r.Stdout != "" {
+				t.Errorf("stdout: %q", r.Stdout)
 			}
-			if n := len(h.fake.Stats().APIRequests); n != 0 {
-				t.Errorf("a usage error reached Spotify: %v", h.fake.Stats().APIRequests)
+			if n := len(h.Fake.Stats().APIRequests); n != 0 {
+				t.Errorf("a usage error reached Spotify: %v", h.Fake.Stats().APIRequests)
 			}
 		})
 	}
@@ -297,17 +298,17 @@ func TestPlaylistsTSVInvariant(t *testing.T) {
 		t.Run("concurrency "+conc, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			fixtures.AddTricky(h.fake)
-			h.fake.AddPlaylists("alice", lib[len(fixtures.TrickyPlaylists):]...)
-			h.loginAlice()
-			r := h.mustRun(0, "", "playlists", "-o", "tsv", "--concurrency", conc)
-			if !utf8.ValidString(r.stdout) {
+			fixtures.AddTricky(h.Fake)
+			h.Fake.AddPlaylists("alice", lib[len(fixtures.TrickyPlaylists):]...)
+			h.LoginAlice()
+			r := h.MustRun(0, "", "playlists", "-o", "tsv", "--concurrency", conc)
+			if !utf8.ValidString(r.Stdout) {
 				t.Error("tsv output is not valid UTF-8")
 			}
-			if got := strings.Count(r.stdout, "\n"); got != len(lib) {
+			if got := strings.Count(r.Stdout, "\n"); got != len(lib) {
 				t.Fatalf("%d playlists gave %d lines", len(lib), got)
 			}
-			rows := cmdutiltest.ParsePlaylistsTSV(t, r.stdout)
+			rows := cmdutiltest.ParsePlaylistsTSV(t, r.Stdout)
 			var want []cmdutiltest.PlaylistRow
 			for _, p := range lib {
 				owner := p.OwnerID
@@ -331,26 +332,26 @@ func TestPlaylistsTrackCount(t *testing.T) {
 		t.Run(fmt.Sprintf("devmode=%v", devMode), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginMode(devMode)
+			h.LoginMode(devMode)
 			lib := []spotifytest.Playlist{
 				{ID: "count000000000000000000", Name: "Empty", Public: true},
 				{ID: "count000000000000000001", Name: "One", Public: true, Tracks: 1},
 				{ID: "count000000000000000002", Name: "Big", Public: true, Tracks: 10000},
 			}
-			h.fake.AddPlaylists("alice", lib...)
+			h.Fake.AddPlaylists("alice", lib...)
 			var want []cmdutiltest.PlaylistRow
 			for _, p := range lib {
 				want = append(want, cmdutiltest.PlaylistRow{ID: p.ID, Name: p.Name, Tracks: strconv.Itoa(p.Tracks), Owner: "alice", Visibility: "public"})
 			}
-			r := h.mustRun(0, "", "playlists", "-o", "tsv")
-			if diff := cmp.Diff(want, cmdutiltest.ParsePlaylistsTSV(t, r.stdout)); diff != "" {
+			r := h.MustRun(0, "", "playlists", "-o", "tsv")
+			if diff := cmp.Diff(want, cmdutiltest.ParsePlaylistsTSV(t, r.Stdout)); diff != "" {
 				t.Errorf("tsv (-want +got):\n%s", diff)
 			}
-			r = h.mustRun(0, "", "playlists", "-o", "table")
+			r = h.MustRun(0, "", "playlists", "-o", "table")
 			for _, p := range lib {
 				re := regexp.MustCompile(`(?m)^` + p.Name + `\s+` + p.ID + `\s+` + strconv.Itoa(p.Tracks) + `\s+alice\s+public$`)
-				if !re.MatchString(r.stdout) {
-					t.Errorf("table: no count %d for %q:\n%s", p.Tracks, p.Name, r.stdout)
+				if !re.MatchString(r.Stdout) {
+					t.Errorf("table: no count %d for %q:\n%s", p.Tracks, p.Name, r.Stdout)
 				}
 			}
 		})
@@ -373,7 +374,7 @@ func TestPlaylistsScopes(t *testing.T) {
 		scopes []string
 		want   []cmdutiltest.PlaylistRow
 	}{
-		{"all", defaultScopes, []cmdutiltest.PlaylistRow{
+		{"all", clitest.Scopes, []cmdutiltest.PlaylistRow{
 			{ID: lib[0].ID, Name: lib[0].Name, Tracks: "1", Owner: "alice", Visibility: "public"},
 			{ID: lib[1].ID, Name: lib[1].Name, Tracks: "2", Owner: "alice", Visibility: "private"},
 			{ID: lib[2].ID, Name: lib[2].Name, Tracks: "3", Owner: "bob", Visibility: "collaborative"},
@@ -393,11 +394,11 @@ func TestPlaylistsScopes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
-			h.fake.AddPlaylists("alice", lib...)
-			h.loginWith(testClientID, tt.scopes)
-			r := h.mustRun(0, "", "playlists")
-			if diff := cmp.Diff(tt.want, cmdutiltest.ParsePlaylistsTSV(t, r.stdout)); diff != "" {
+			h.Fake.AddUser(spotifytest.User{ID: "bob", DisplayName: "Bob"})
+			h.Fake.AddPlaylists("alice", lib...)
+			h.LoginWith(clitest.ClientID, tt.scopes)
+			r := h.MustRun(0, "", "playlists")
+			if diff := cmp.Diff(tt.want, cmdutiltest.ParsePlaylistsTSV(t, r.Stdout)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -430,16 +431,16 @@ func termCells(s string) int {
 func TestPlaylistsTable(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.loginAlice()
-	fixtures.AddTricky(h.fake)
-	h.fake.AddPlaylists("alice",
+	h.LoginAlice()
+	fixtures.AddTricky(h.Fake)
+	h.Fake.AddPlaylists("alice",
 		spotifytest.Playlist{ID: "0TrickyEscape000000101", Name: "Red \x1b[31malert\x1b[0m\a bell \x00 nul \u0085 nel \x7f del", Public: true},
 		spotifytest.Playlist{ID: "0TrickyEscape000000102", Name: "\x1b]0;pwned\x07title", Public: true},
 	)
-	r := h.mustRun(0, "", "playlists", "-o", "table")
-	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	r := h.MustRun(0, "", "playlists", "-o", "table")
+	lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
 	if len(lines) != len(fixtures.TrickyPlaylists)+3 {
-		t.Fatalf("%d lines for %d playlists and a header:\n%s", len(lines), len(fixtures.TrickyPlaylists)+2, r.stdout)
+		t.Fatalf("%d lines for %d playlists and a header:\n%s", len(lines), len(fixtures.TrickyPlaylists)+2, r.Stdout)
 	}
 	if !strings.HasPrefix(lines[0], "NAME ") || !strings.HasSuffix(lines[0], "VISIBILITY") {
 		t.Errorf("header: %q", lines[0])
@@ -489,17 +490,17 @@ func TestPlaylistsTable(t *testing.T) {
 func TestPlaylistsTableShortNames(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.loginAlice()
-	h.fake.AddPlaylists("alice",
+	h.LoginAlice()
+	h.Fake.AddPlaylists("alice",
 		spotifytest.Playlist{ID: "short00000000000000001", Name: "a", Public: true, Tracks: 5},
 		spotifytest.Playlist{ID: "short00000000000000002", Name: "Mix", Tracks: 12},
 	)
-	r := h.mustRun(0, "", "playlists", "-o", "table")
+	r := h.MustRun(0, "", "playlists", "-o", "table")
 	want := "" +
 		"NAME  ID                      TRACKS  OWNER  VISIBILITY\n" +
 		"a     short00000000000000001  5       alice  public\n" +
 		"Mix   short00000000000000002  12      alice  private\n"
-	if diff := cmp.Diff(want, r.stdout); diff != "" {
+	if diff := cmp.Diff(want, r.Stdout); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
@@ -518,10 +519,10 @@ func TestPlaylistsEmpty(t *testing.T) {
 		t.Run(tt.format, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			r := h.mustRun(0, "", "playlists", "-o", tt.format)
-			if r.stdout != tt.want {
-				t.Errorf("stdout = %q, want %q", r.stdout, tt.want)
+			h.LoginAlice()
+			r := h.MustRun(0, "", "playlists", "-o", tt.format)
+			if r.Stdout != tt.want {
+				t.Errorf("stdout = %q, want %q", r.Stdout, tt.want)
 			}
 		})
 	}
@@ -550,22 +551,22 @@ func TestPlaylistsRateLimited(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			h.fake.GeneratePlaylists("alice", 300)
-			tt.setup(h.fake)
-			r := h.mustRun(0, "", "playlists", "--concurrency", tt.conc)
-			if diff := cmp.Diff(fixtures.GeneratedNames(1, 300), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.stdout))); diff != "" {
+			h.LoginAlice()
+			h.Fake.GeneratePlaylists("alice", 300)
+			tt.setup(h.Fake)
+			r := h.MustRun(0, "", "playlists", "--concurrency", tt.conc)
+			if diff := cmp.Diff(fixtures.GeneratedNames(1, 300), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.Stdout))); diff != "" {
 				t.Errorf("names (-want +got):\n%s", diff)
 			}
-			st := h.fake.Stats()
+			st := h.Fake.Stats()
 			if st.DuringRetryAfter != 0 {
 				t.Errorf("%d requests were sent while a Retry-After was pending", st.DuringRetryAfter)
 			}
 			if got := st.APIRequests["/v1/me/playlists"]; got <= 6 {
 				t.Errorf("%d requests for 6 pages: the rate limit never hit", got)
 			}
-			if r.stderr != "" {
-				t.Errorf("stderr: %s", r.stderr)
+			if r.Stderr != "" {
+				t.Errorf("stderr: %s", r.Stderr)
 			}
 		})
 	}
@@ -595,34 +596,34 @@ func TestPlaylistsRetryAfterAboveMaxWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			h.fake.GeneratePlaylists("alice", 10)
+			h.LoginAlice()
+			h.Fake.GeneratePlaylists("alice", 10)
 			for k, v := range tt.env {
-				h.env[k] = v
+				h.Env[k] = v
 			}
 			if tt.config != "" {
-				if err := os.MkdirAll(h.env["SPOTCLI_CONFIG_DIR"], 0o700); err != nil {
+				if err := os.MkdirAll(h.Env["SPOTCLI_CONFIG_DIR"], 0o700); err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(filepath.Join(h.env["SPOTCLI_CONFIG_DIR"], "config.yaml"), []byte(tt.config), 0o600); err != nil {
+				if err := os.WriteFile(filepath.Join(h.Env["SPOTCLI_CONFIG_DIR"], "config.yaml"), []byte(tt.config), 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
 			// Once only: a client that waited would then succeed, and fail
 			// the exit code check.
-			h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 429, Count: 1, RetryAfter: tt.retryAfter, Body: tt.body})
+			h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 429, Count: 1, RetryAfter: tt.retryAfter, Body: tt.body})
 			start := time.Now()
-			r := h.mustRun(1, "", append([]string{"playlists"}, tt.args...)...)
+			r := h.MustRun(1, "", append([]string{"playlists"}, tt.args...)...)
 			if took := time.Since(start); took > 15*time.Second {
 				t.Errorf("took %s: it waited instead of failing at once", took)
 			}
-			if !strings.Contains(r.stderr, tt.want) {
-				t.Errorf("stderr does not say %q:\n%s", tt.want, r.stderr)
+			if !strings.Contains(r.Stderr, tt.want) {
+				t.Errorf("stderr does not say %q:\n%s", tt.want, r.Stderr)
 			}
-			if r.stdout != "" {
-				t.Errorf("stdout: %q", r.stdout)
+			if r.Stdout != "" {
+				t.Errorf("stdout: %q", r.Stdout)
 			}
-			st := h.fake.Stats()
+			st := h.Fake.Stats()
 			if got := st.APIRequests["/v1/me/playlists"]; got != 1 {
 				t.Errorf("%d requests, want 1", got)
 			}
@@ -671,29 +672,29 @@ func TestPlaylistsServerErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			h.loginAlice()
-			h.fake.GeneratePlaylists("alice", 120)
+			h.LoginAlice()
+			h.Fake.GeneratePlaylists("alice", 120)
 			f := tt.fault
 			f.Path = "/v1/me/playlists"
-			h.fake.InjectFault(f)
+			h.Fake.InjectFault(f)
 			conc := tt.conc
 			if conc == "" {
 				conc = "8"
 			}
-			r := h.mustRun(tt.code, "", "playlists", "--concurrency", conc)
+			r := h.MustRun(tt.code, "", "playlists", "--concurrency", conc)
 			for _, w := range tt.want {
-				if !strings.Contains(r.stderr, w) {
-					t.Errorf("stderr does not say %q:\n%s", w, r.stderr)
+				if !strings.Contains(r.Stderr, w) {
+					t.Errorf("stderr does not say %q:\n%s", w, r.Stderr)
 				}
 			}
-			if strings.Contains(r.stderr, "<body>") {
-				t.Errorf("stderr shows more than the first line of the error page:\n%s", r.stderr)
+			if strings.Contains(r.Stderr, "<body>") {
+				t.Errorf("stderr shows more than the first line of the error page:\n%s", r.Stderr)
 			}
-			if got := h.fake.Stats().APIRequests["/v1/me/playlists"]; got != tt.requests {
+			if got := h.Fake.Stats().APIRequests["/v1/me/playlists"]; got != tt.requests {
 				t.Errorf("%d requests, want %d", got, tt.requests)
 			}
 			if tt.code == 0 {
-				if diff := cmp.Diff(fixtures.GeneratedNames(1, 120), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.stdout))); diff != "" {
+				if diff := cmp.Diff(fixtures.GeneratedNames(1, 120), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.Stdout))); diff != "" {
 					t.Errorf("names (-want +got):\n%s", diff)
 				}
 			}
@@ -710,21 +711,21 @@ func TestPlaylistsUnauthorized(t *testing.T) {
 			t.Run("concurrency "+conc, func(t *testing.T) {
 				t.Parallel()
 				h := newHarness(t)
-				before := h.loginAlice() // valid for an hour, as far as spotcli knows
-				h.fake.GeneratePlaylists("alice", 237)
-				h.fake.ExpireAccessTokens()
-				r := h.mustRun(0, "", "playlists", "--concurrency", conc)
-				if diff := cmp.Diff(fixtures.GeneratedNames(1, 237), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.stdout))); diff != "" {
+				before := h.LoginAlice() // valid for an hour, as far as spotcli knows
+				h.Fake.GeneratePlaylists("alice", 237)
+				h.Fake.ExpireAccessTokens()
+				r := h.MustRun(0, "", "playlists", "--concurrency", conc)
+				if diff := cmp.Diff(fixtures.GeneratedNames(1, 237), cmdutiltest.PlaylistNames(cmdutiltest.ParsePlaylistsTSV(t, r.Stdout))); diff != "" {
 					t.Errorf("names (-want +got):\n%s", diff)
 				}
-				st := h.fake.Stats()
+				st := h.Fake.Stats()
 				if st.Refreshes != 1 {
 					t.Errorf("%d refreshes, want 1", st.Refreshes)
 				}
 				if got := st.APIRequests["/v1/me/playlists"]; got != 5+1 {
 					t.Errorf("%d requests, want 5 pages and the refused one", got)
 				}
-				if after := h.record("default"); after.AccessToken == before.AccessToken {
+				if after := h.Record("default"); after.AccessToken == before.AccessToken {
 					t.Error("the refreshed token was not stored")
 				}
 			})
@@ -733,10 +734,10 @@ func TestPlaylistsUnauthorized(t *testing.T) {
 	t.Run("stale stored token is refreshed first", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
-		h.seed("default", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
-		h.fake.GeneratePlaylists("alice", 60)
-		h.mustRun(0, "", "playlists")
-		st := h.fake.Stats()
+		h.Seed("default", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
+		h.Fake.GeneratePlaylists("alice", 60)
+		h.MustRun(0, "", "playlists")
+		st := h.Fake.Stats()
 		if st.Refreshes != 1 || st.APIRequests["/v1/me/playlists"] != 2 {
 			t.Errorf("refreshes %d, requests %d; want 1 and 2", st.Refreshes, st.APIRequests["/v1/me/playlists"])
 		}
@@ -744,14 +745,14 @@ func TestPlaylistsUnauthorized(t *testing.T) {
 	t.Run("second 401", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
-		h.loginAlice()
-		h.fake.GeneratePlaylists("alice", 10)
-		h.fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 401})
-		r := h.mustRun(4, "", "playlists")
-		if !strings.Contains(r.stderr, "run spotcli login") {
-			t.Errorf("stderr: %s", r.stderr)
+		h.LoginAlice()
+		h.Fake.GeneratePlaylists("alice", 10)
+		h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 401})
+		r := h.MustRun(4, "", "playlists")
+		if !strings.Contains(r.Stderr, "run spotcli login") {
+			t.Errorf("stderr: %s", r.Stderr)
 		}
-		st := h.fake.Stats()
+		st := h.Fake.Stats()
 		if st.Refreshes != 1 || st.APIRequests["/v1/me/playlists"] != 2 {
 			t.Errorf("refreshes %d, requests %d; want 1 and 2", st.Refreshes, st.APIRequests["/v1/me/playlists"])
 		}
@@ -759,12 +760,12 @@ func TestPlaylistsUnauthorized(t *testing.T) {
 	t.Run("refresh token revoked", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
-		h.loginAlice()
-		h.fake.ExpireAccessTokens()
-		h.fake.RevokeRefreshTokens()
-		r := h.mustRun(4, "", "playlists")
-		if !strings.Contains(r.stderr, "run spotcli login") {
-			t.Errorf("stderr: %s", r.stderr)
+		h.LoginAlice()
+		h.Fake.ExpireAccessTokens()
+		h.Fake.RevokeRefreshTokens()
+		r := h.MustRun(4, "", "playlists")
+		if !strings.Contains(r.Stderr, "run spotcli login") {
+			t.Errorf("stderr: %s", r.Stderr)
 		}
 	})
 }
@@ -772,11 +773,11 @@ func TestPlaylistsUnauthorized(t *testing.T) {
 func TestPlaylistsNotLoggedIn(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	r := h.mustRun(4, "", "playlists")
-	if r.stderr != "spotcli: not logged in: run spotcli login\n" || r.stdout != "" {
+	r := h.MustRun(4, "", "playlists")
+	if r.Stderr != "spotcli: not logged in: run spotcli login\n" || r.Stdout != "" {
 		t.Errorf("got %s", r)
 	}
-	if n := len(h.fake.Stats().APIRequests); n != 0 {
-		t.Errorf("requests without a login: %v", h.fake.Stats().APIRequests)
+	if n := len(h.Fake.Stats().APIRequests); n != 0 {
+		t.Errorf("requests without a login: %v", h.Fake.Stats().APIRequests)
 	}
 }

@@ -10,7 +10,7 @@ package clitest
 import (
 	"bytes"
 	"context"
-	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,11 +22,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/golden"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -92,6 +92,20 @@ func (h *Harness) Getenv(k string) string {
 type Result struct {
 	Stdout, Stderr string
 	Code           int
+}
+
+func (r Result) String() string {
+	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+}
+
+// MustRun runs spotcli and fails the test unless it exits with want.
+func (h *Harness) MustRun(want int, stdin string, args ...string) Result {
+	h.T.Helper()
+	r := h.Run(stdin, args...)
+	if r.Code != want {
+		h.T.Fatalf("spotcli %s: want exit %d, got %s", strings.Join(args, " "), want, r)
+	}
+	return r
 }
 
 // Run runs spotcli with args to the end, reading stdin, its stdout a pipe
@@ -276,24 +290,73 @@ func (h *Harness) WriteRecord(profile string, rec *auth.Record) {
 	}
 }
 
-// Golden compares got with the file at path, or rewrites it when the test
-// binary's -update flag (defined by the package under test) is set.
-func Golden(t *testing.T, path, got string) {
+// Golden compares got with testdata/golden/name.golden, or rewrites it
+// under -update (internal/golden's flag).
+func Golden(t *testing.T, name, got string) {
 	t.Helper()
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+	golden.Assert(t, name+".golden", got)
+}
+
+// NormalizeFake replaces the fake's random address, which Spotify's hrefs
+// carry, with a fixed one.
+func (h *Harness) NormalizeFake(s string) string {
+	return strings.ReplaceAll(s, h.Fake.URL(), "http://FAKE")
+}
+
+// UseSecretApp makes the app with a client secret the configured one, so
+// that --app can get app-only tokens.
+func (h *Harness) UseSecretApp() {
+	h.Setenv("SPOTCLI_CLIENT_ID", SecretClient)
+	h.Setenv("SPOTCLI_CLIENT_SECRET", ClientSecret)
+}
+
+// Setenv sets a variable of the runs' environment.
+func (h *Harness) Setenv(k, v string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.Env[k] = v
+}
+
+// LoginAlice seeds a fresh login of alice for the default profile.
+func (h *Harness) LoginAlice() *auth.Record {
+	h.T.Helper()
+	now := time.Now()
+	return h.Seed("default", now.Add(-time.Hour), now.Add(time.Hour))
+}
+
+// LoginWith seeds a fresh login of alice to the app clientID with scopes,
+// and makes that app the configured one.
+func (h *Harness) LoginWith(clientID string, scopes []string) *auth.Record {
+	h.T.Helper()
+	now := time.Now()
+	access, refresh := h.Fake.IssueTokens(clientID, "alice", scopes, spotifytest.FlowPKCE, now)
+	rec := &auth.Record{
+		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: now.Add(time.Hour),
+		Scopes: scopes, ClientID: clientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
+		LoggedInAt: now, UpdatedAt: now,
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
+	h.Setenv("SPOTCLI_CLIENT_ID", clientID)
+	h.WriteRecord("default", rec)
+	return rec
+}
+
+// DevClientID is the app in development mode that LoginDevMode adds.
+const DevClientID = "e2edevmode000000000000000000000c"
+
+// LoginDevMode seeds a login to an app in development mode, which gets
+// Spotify's development-mode answers (no email, country, product; playlists
+// counting "items").
+func (h *Harness) LoginDevMode() *auth.Record {
+	h.T.Helper()
+	h.Fake.AddApp(spotifytest.App{ClientID: DevClientID, Name: "spotcli e2e dev", RedirectURIs: []string{"http://127.0.0.1/callback"}, DevMode: true})
+	return h.LoginWith(DevClientID, Scopes)
+}
+
+// LoginMode logs alice in to a development-mode app or to the normal one.
+func (h *Harness) LoginMode(devMode bool) *auth.Record {
+	h.T.Helper()
+	if devMode {
+		return h.LoginDevMode()
 	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	return h.LoginAlice()
 }
