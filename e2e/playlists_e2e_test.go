@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
@@ -76,26 +75,6 @@ func (h *harness) loginMode(devMode bool) *auth.Record {
 	return h.loginAlice()
 }
 
-// termCells is how many terminal columns s takes, for the scripts the tests use:
-// CJK and emoji take two, zero-width marks none.
-func termCells(s string) int {
-	n := 0
-	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case r == 0x200d || r == 0x200f || unicode.Is(unicode.Mn, r):
-		case r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 ||
-			r >= 0xf900 && r <= 0xfaff || r >= 0xff00 && r <= 0xff60 || r >= 0x1f300 && r <= 0x1faff):
-			n += 2
-		case i+1 < len(rs) && rs[i+1] == 0xfe0f:
-			n += 2 // emoji presentation of a text symbol, such as ❤️
-		default:
-			n++
-		}
-	}
-	return n
-}
-
 // TestPlaylistsOnTerminal: on a terminal the default is the table, cut to the
 // terminal's width. util-linux script(1) gives spotcli a terminal.
 func TestPlaylistsOnTerminal(t *testing.T) {
@@ -116,7 +95,7 @@ func TestPlaylistsOnTerminal(t *testing.T) {
 	}
 	got := strings.ReplaceAll(string(out), "\r\n", "\n")
 	for i, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
-		if w := termCells(line); w > 70 {
+		if w := cmdutiltest.TermCells(line); w > 70 {
 			t.Errorf("line %d is %d columns wide on a 70-column terminal: %q", i+1, w, line)
 		}
 	}

@@ -405,26 +405,6 @@ func TestPlaylistsScopes(t *testing.T) {
 	}
 }
 
-// termCells is how many terminal columns s takes, for the scripts the tests use:
-// CJK and emoji take two, zero-width marks none.
-func termCells(s string) int {
-	n := 0
-	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case r == 0x200d || r == 0x200f || unicode.Is(unicode.Mn, r):
-		case r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 ||
-			r >= 0xf900 && r <= 0xfaff || r >= 0xff00 && r <= 0xff60 || r >= 0x1f300 && r <= 0x1faff):
-			n += 2
-		case i+1 < len(rs) && rs[i+1] == 0xfe0f:
-			n += 2 // emoji presentation of a text symbol, such as ❤️
-		default:
-			n++
-		}
-	}
-	return n
-}
-
 // TestPlaylistsTable: columns line up on screen whatever the script, the
 // name is cut to fit 80 columns (the width when stdout is not a terminal),
 // and nothing in a name reaches the terminal as a control character.
@@ -452,7 +432,7 @@ func TestPlaylistsTable(t *testing.T) {
 				t.Errorf("line %d holds the control character %U: %q", i+1, c, line)
 			}
 		}
-		if w := termCells(line); w > 80 {
+		if w := cmdutiltest.TermCells(line); w > 80 {
 			t.Errorf("line %d is %d columns wide, more than 80: %q", i+1, w, line)
 		}
 		// The ID column starts where the header's does, on screen.
@@ -463,7 +443,7 @@ func TestPlaylistsTable(t *testing.T) {
 		if start < 0 {
 			t.Fatalf("line %d has no ID: %q", i+1, line)
 		}
-		if col := termCells(line[:start]); idCol < 0 {
+		if col := cmdutiltest.TermCells(line[:start]); idCol < 0 {
 			idCol = col
 		} else if col != idCol {
 			t.Errorf("line %d: ID starts at column %d, the header's at %d: %q", i+1, col, idCol, line)

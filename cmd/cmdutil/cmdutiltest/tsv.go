@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // PlaylistRow is one decoded line of the playlists listing's tsv.
@@ -121,4 +122,25 @@ func TSVDecode(s string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// TermCells is how many terminal columns s takes, for the scripts the tests
+// use: CJK and emoji take two, zero-width marks none. It is the tests' own
+// measure, kept apart from the one the table uses.
+func TermCells(s string) int {
+	n := 0
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case r == 0x200d || r == 0x200f || unicode.Is(unicode.Mn, r):
+		case r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 ||
+			r >= 0xf900 && r <= 0xfaff || r >= 0xff00 && r <= 0xff60 || r >= 0x1f300 && r <= 0x1faff):
+			n += 2
+		case i+1 < len(rs) && rs[i+1] == 0xfe0f:
+			n += 2 // emoji presentation of a text symbol, such as ❤️
+		default:
+			n++
+		}
+	}
+	return n
 }
