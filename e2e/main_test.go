@@ -19,6 +19,7 @@ import (
 	"github.com/spotcli/spotcli/cmd"
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 // The test binary doubles as the spotcli binary and as a fake browser: the
@@ -174,12 +175,7 @@ func (h *harness) noRecord(profile string) {
 func (h *harness) seed(profile string, loginAt, expires time.Time) *auth.Record {
 	h.t.Helper()
 	scopes := []string{"user-read-private", "user-read-email", "playlist-read-private", "playlist-read-collaborative"}
-	access, refresh := h.fake.IssueTokens(testClientID, "alice", scopes, spotifytest.FlowPKCE, loginAt)
-	rec := &auth.Record{
-		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
-		Scopes: scopes, ClientID: testClientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
-		LoggedInAt: loginAt, UpdatedAt: loginAt,
-	}
+	rec := fixtures.Login(h.fake, testClientID, scopes, loginAt, expires)
 	h.writeRecord(profile, rec)
 	return rec
 }

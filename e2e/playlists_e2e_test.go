@@ -44,12 +44,7 @@ func (h *harness) loginAlice() *auth.Record {
 func (h *harness) loginWith(clientID string, scopes []string) *auth.Record {
 	h.t.Helper()
 	now := time.Now()
-	access, refresh := h.fake.IssueTokens(clientID, "alice", scopes, spotifytest.FlowPKCE, now)
-	rec := &auth.Record{
-		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: now.Add(time.Hour),
-		Scopes: scopes, ClientID: clientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
-		LoggedInAt: now, UpdatedAt: now,
-	}
+	rec := fixtures.Login(h.fake, clientID, scopes, now, now.Add(time.Hour))
 	h.env["SPOTCLI_CLIENT_ID"] = clientID
 	h.writeRecord("default", rec)
 	return rec

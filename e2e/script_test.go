@@ -16,8 +16,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/spotcli/spotcli/internal/api"
-	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 // TestScripts runs the CLI sessions of testdata/script/*.txtar: each is a
@@ -182,12 +182,7 @@ func scriptSeed(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 3 {
 		expires = now.Add(-time.Hour)
 	}
-	access, refresh := fake.IssueTokens(testClientID, "alice", scopes, spotifytest.FlowPKCE, loginAt)
-	rec := &auth.Record{
-		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
-		Scopes: scopes, ClientID: testClientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
-		LoggedInAt: loginAt, UpdatedAt: loginAt,
-	}
+	rec := fixtures.Login(fake, testClientID, scopes, loginAt, expires)
 	b, err := rec.Encode()
 	ts.Check(err)
 	path := filepath.Join(ts.Getenv("SPOTCLI_CONFIG_DIR"), "tokens", args[0]+".json")

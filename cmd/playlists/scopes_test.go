@@ -8,19 +8,14 @@ import (
 
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
-	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 // seedScopes stores a login of alice for profile with only these scopes.
 func seedScopes(e *cmdutiltest.Env, profile string, scopes ...string) {
 	now := time.Now()
-	access, refresh := e.Fake.IssueTokens(cmdutiltest.ClientID, "alice", scopes, spotifytest.FlowPKCE, now)
-	e.WriteRecord(profile, &auth.Record{
-		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: now.Add(time.Hour),
-		Scopes: scopes, ClientID: cmdutiltest.ClientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
-		LoggedInAt: now, UpdatedAt: now,
-	})
+	e.WriteRecord(profile, fixtures.Login(e.Fake, cmdutiltest.ClientID, scopes, now, now.Add(time.Hour)))
 }
 
 // Without playlist-read-private Spotify lists fewer playlists and says

@@ -18,6 +18,7 @@ import (
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 	"github.com/zalando/go-keyring"
 )
 
@@ -148,12 +149,7 @@ func (e *Env) TokenPath(profile string) string {
 // token expires at expires (the fake honours it until then, or for an hour).
 func (e *Env) Seed(profile string, loginAt, expires time.Time) *auth.Record {
 	e.t.Helper()
-	access, refresh := e.Fake.IssueTokens(e.clientID, "alice", Scopes, spotifytest.FlowPKCE, loginAt)
-	rec := &auth.Record{
-		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
-		Scopes: Scopes, ClientID: e.clientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
-		LoggedInAt: loginAt, UpdatedAt: loginAt,
-	}
+	rec := fixtures.Login(e.Fake, e.clientID, Scopes, loginAt, expires)
 	e.WriteRecord(profile, rec)
 	return rec
 }

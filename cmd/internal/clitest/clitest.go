@@ -28,6 +28,7 @@ import (
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/golden"
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 // The fake's apps: a PKCE one (the default) and one with a client secret.
@@ -265,12 +266,7 @@ func (h *Harness) NoRecord(profile string) {
 // token expires at expires.
 func (h *Harness) Seed(profile string, loginAt, expires time.Time) *auth.Record {
 	h.T.Helper()
-	access, refresh := h.Fake.IssueTokens(ClientID, "alice", Scopes, spotifytest.FlowPKCE, loginAt)
-	rec := &auth.Record{
-		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
-		Scopes: Scopes, ClientID: ClientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
-		LoggedInAt: loginAt, UpdatedAt: loginAt,
-	}
+	rec := fixtures.Login(h.Fake, ClientID, Scopes, loginAt, expires)
 	h.WriteRecord(profile, rec)
 	return rec
 }
@@ -329,12 +325,7 @@ func (h *Harness) LoginAlice() *auth.Record {
 func (h *Harness) LoginWith(clientID string, scopes []string) *auth.Record {
 	h.T.Helper()
 	now := time.Now()
-	access, refresh := h.Fake.IssueTokens(clientID, "alice", scopes, spotifytest.FlowPKCE, now)
-	rec := &auth.Record{
-		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: now.Add(time.Hour),
-		Scopes: scopes, ClientID: clientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
-		LoggedInAt: now, UpdatedAt: now,
-	}
+	rec := fixtures.Login(h.Fake, clientID, scopes, now, now.Add(time.Hour))
 	h.Setenv("SPOTCLI_CLIENT_ID", clientID)
 	h.WriteRecord("default", rec)
 	return rec
