@@ -146,19 +146,15 @@ func (h *harness) mustRun(want int, stdin string, args ...string) result {
 }
 
 func (h *harness) tokenPath(profile string) string {
-	return filepath.Join(h.env["SPOTCLI_CONFIG_DIR"], "tokens", profile+".json")
+	return fixtures.TokenFile(h.env["SPOTCLI_CONFIG_DIR"], profile)
 }
 
 // record reads the file store's record of a profile.
 func (h *harness) record(profile string) *auth.Record {
 	h.t.Helper()
-	b, err := os.ReadFile(h.tokenPath(profile))
-	if err != nil {
-		h.t.Fatalf("read stored record: %v", err)
-	}
-	rec, err := auth.DecodeRecord(b)
-	if err != nil {
-		h.t.Fatalf("decode stored record: %v", err)
+	rec := fixtures.ReadRecord(h.t, h.env["SPOTCLI_CONFIG_DIR"], profile)
+	if rec == nil {
+		h.t.Fatalf("read stored record: no record for profile %q", profile)
 	}
 	return rec
 }
@@ -182,16 +178,7 @@ func (h *harness) seed(profile string, loginAt, expires time.Time) *auth.Record 
 
 func (h *harness) writeRecord(profile string, rec *auth.Record) {
 	h.t.Helper()
-	b, err := rec.Encode()
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(h.tokenPath(profile)), 0o700); err != nil {
-		h.t.Fatal(err)
-	}
-	if err := os.WriteFile(h.tokenPath(profile), b, 0o600); err != nil {
-		h.t.Fatal(err)
-	}
+	fixtures.WriteRecord(h.t, h.env["SPOTCLI_CONFIG_DIR"], profile, rec)
 }
 
 // browserVisit is what the fake browser saw at the end of a login.

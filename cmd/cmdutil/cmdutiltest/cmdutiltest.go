@@ -8,7 +8,6 @@ package cmdutiltest
 import (
 	"bytes"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -142,7 +141,7 @@ func (e *Env) Factory(in string) *Run {
 
 // TokenPath is the file store's file of a profile.
 func (e *Env) TokenPath(profile string) string {
-	return filepath.Join(e.Dir, "tokens", profile+".json")
+	return fixtures.TokenFile(e.Dir, profile)
 }
 
 // Seed stores a login of alice for profile, made at loginAt, whose access
@@ -164,33 +163,13 @@ func (e *Env) SeedFresh(profile string) *auth.Record {
 // WriteRecord stores rec for profile in the file store.
 func (e *Env) WriteRecord(profile string, rec *auth.Record) {
 	e.t.Helper()
-	b, err := rec.Encode()
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(e.TokenPath(profile)), 0o700); err != nil {
-		e.t.Fatal(err)
-	}
-	if err := os.WriteFile(e.TokenPath(profile), b, 0o600); err != nil {
-		e.t.Fatal(err)
-	}
+	fixtures.WriteRecord(e.t, e.Dir, profile, rec)
 }
 
 // Record reads the file store's record of a profile; nil when none.
 func (e *Env) Record(profile string) *auth.Record {
 	e.t.Helper()
-	b, err := os.ReadFile(e.TokenPath(profile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	rec, err := auth.DecodeRecord(b)
-	if err != nil {
-		e.t.Fatalf("decode stored record: %v", err)
-	}
-	return rec
+	return fixtures.ReadRecord(e.t, e.Dir, profile)
 }
 
 // Keyring is an in-memory config.KeyringBackend.

@@ -236,22 +236,24 @@ func (h *Harness) BrowserVisit() Visit {
 
 // TokenPath is the file store's file of a profile.
 func (h *Harness) TokenPath(profile string) string {
-	return filepath.Join(h.Getenv("SPOTCLI_CONFIG_DIR"), "tokens", profile+".json")
+	return fixtures.TokenFile(h.Getenv("SPOTCLI_CONFIG_DIR"), profile)
 }
 
 // Record reads the file store's record of a profile, failing the test when
 // there is none.
 func (h *Harness) Record(profile string) *auth.Record {
 	h.T.Helper()
-	b, err := os.ReadFile(h.TokenPath(profile))
-	if err != nil {
-		h.T.Fatalf("read stored record: %v", err)
-	}
-	rec, err := auth.DecodeRecord(b)
-	if err != nil {
-		h.T.Fatalf("decode stored record: %v", err)
+	rec := fixtures.ReadRecord(h.T, h.Getenv("SPOTCLI_CONFIG_DIR"), profile)
+	if rec == nil {
+		h.T.Fatalf("read stored record: no record for profile %q", profile)
 	}
 	return rec
+}
+
+// WriteRecord stores rec for profile in the file store.
+func (h *Harness) WriteRecord(profile string, rec *auth.Record) {
+	h.T.Helper()
+	fixtures.WriteRecord(h.T, h.Getenv("SPOTCLI_CONFIG_DIR"), profile, rec)
 }
 
 // NoRecord fails the test if a record is stored for profile.
@@ -269,21 +271,6 @@ func (h *Harness) Seed(profile string, loginAt, expires time.Time) *auth.Record 
 	rec := fixtures.Login(h.Fake, ClientID, Scopes, loginAt, expires)
 	h.WriteRecord(profile, rec)
 	return rec
-}
-
-// WriteRecord stores rec for profile in the file store.
-func (h *Harness) WriteRecord(profile string, rec *auth.Record) {
-	h.T.Helper()
-	b, err := rec.Encode()
-	if err != nil {
-		h.T.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(h.TokenPath(profile)), 0o700); err != nil {
-		h.T.Fatal(err)
-	}
-	if err := os.WriteFile(h.TokenPath(profile), b, 0o600); err != nil {
-		h.T.Fatal(err)
-	}
 }
 
 // Golden compares got with testdata/golden/name.golden, or rewrites it
