@@ -45,7 +45,7 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root.SetIn(f.In)
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)
-	err := root.ExecuteContext(ctx)
+	ran, err := root.ExecuteContextC(ctx)
 	code := cmdutil.ExitCode(ctx, err)
 	var se *cmdutil.SilentExit
 	if code == cmdutil.ExitOK || errors.As(err, &se) {
@@ -55,9 +55,14 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		fmt.Fprintln(f.Err, "spotcli: interrupted")
 		return code
 	}
-	fmt.Fprintf(f.Err, "spotcli: %v\n", err)
+	fmt.Fprintf(f.Err, "spotcli: %s\n", cmdutil.WithProfile(err.Error(), f.Profile()))
 	if code == cmdutil.ExitUsage && !strings.Contains(err.Error(), "--help") {
-		fmt.Fprintln(f.Err, "Run 'spotcli --help' for usage.")
+		// The help of the command that refused the line, not the root's.
+		path := "spotcli"
+		if ran != nil {
+			path = ran.CommandPath()
+		}
+		fmt.Fprintf(f.Err, "Run '%s --help' for usage.\n", path)
 	}
 	return code
 }

@@ -270,7 +270,7 @@ func TestExpiryWarningOncePerDay(t *testing.T) {
 
 func TestAppToken(t *testing.T) {
 	h := newHarness(t)
-	r := h.mustRun(2, "", "token", "--app")
+	r := h.mustRun(1, "", "token", "--app") // a configuration error, not a usage error
 	if !strings.Contains(r.stderr, "client_secret") {
 		t.Errorf("%s", r)
 	}

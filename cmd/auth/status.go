@@ -256,7 +256,7 @@ func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 	} else {
 		row("Status", ps.Problem)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, cmdutil.WithProfile(b.String(), ps.Profile))
 	return err
 }
 
