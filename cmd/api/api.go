@@ -192,11 +192,9 @@ func runAPI(ctx context.Context, o *apiOptions) error {
 		return runJQ(ctx, f.Out, code, v)
 	}
 	body := resp.Body
-	if f.StdoutTTY() && json.Valid(body) {
-		var b bytes.Buffer
-		if json.Indent(&b, body, "", "  ") == nil {
-			body = b.Bytes()
-		}
+	if json.Valid(body) {
+		// Indented on a terminal, compact in a pipe, as every --json.
+		return f.WriteJSON(body)
 	}
 	if !bytes.HasSuffix(body, []byte("\n")) {
 		body = append(slices.Clip(body), '\n')

@@ -2,7 +2,6 @@ package authcmd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -47,7 +46,7 @@ func runRefresh(ctx context.Context, o *refreshOptions) error {
 		if scopes == nil {
 			scopes = []string{}
 		}
-		return json.NewEncoder(o.f.Out).Encode(struct {
+		return o.f.WriteJSON(struct {
 			ExpiresAt time.Time `json:"expires_at"`
 			Scopes    []string  `json:"scopes"`
 		}{rec.ExpiresAt.UTC(), scopes})

@@ -2,7 +2,6 @@ package authcmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,12 +112,10 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 	}
 
 	if o.JSON {
-		enc := json.NewEncoder(f.Out)
-		enc.SetIndent("", "  ")
 		if o.All {
-			err = enc.Encode(list)
+			err = f.WriteJSON(list)
 		} else {
-			err = enc.Encode(list[0])
+			err = f.WriteJSON(list[0])
 		}
 		if err != nil {
 			return err

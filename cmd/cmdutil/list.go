@@ -63,7 +63,7 @@ func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, 
 	}
 	var (
 		tbl = &table{header: li.Header, fit: li.Fit}
-		jw  = NewJSONWriter(f.Out, format == FormatJSON)
+		jw  = f.JSONWriter(format == FormatJSON)
 		n   = 0
 		out = 0 // left out of tsv and table
 	)

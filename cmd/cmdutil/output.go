@@ -96,40 +96,51 @@ func WriteTSV(w io.Writer, fields ...string) error {
 }
 
 // JSONWriter streams items as one JSON array (json) or one object per line
-// (ndjson), as Spotify sent them.
+// (ndjson), as Spotify sent them. The array is indented on a terminal and
+// compact in a pipe, as every --json output is (WriteJSON).
 type JSONWriter struct {
-	w     io.Writer
-	array bool
-	n     int
-	buf   bytes.Buffer
+	w      io.Writer
+	array  bool
+	indent bool
+	n      int
+	buf    bytes.Buffer
 }
 
 // NewJSONWriter writes one JSON array to w when array is set (after Close),
-// else one compact object per line.
+// else one compact object per line. The array is indented when w is a
+// terminal; Factory.JSONWriter asks the Factory instead.
 func NewJSONWriter(w io.Writer, array bool) *JSONWriter {
-	return &JSONWriter{w: w, array: array}
+	return &JSONWriter{w: w, array: array, indent: IsTerminal(w)}
 }
 
 // Write writes one item.
 func (j *JSONWriter) Write(item json.RawMessage) error {
 	j.buf.Reset()
-	if j.array {
+	var err error
+	switch {
+	case j.array && j.indent:
 		if j.n == 0 {
 			j.buf.WriteString("[\n  ")
 		} else {
 			j.buf.WriteString(",\n  ")
 		}
-		if err := json.Indent(&j.buf, item, "  ", "  "); err != nil {
-			return fmt.Errorf("an item from Spotify is not JSON: %w", err)
+		err = json.Indent(&j.buf, item, "  ", "  ")
+	case j.array:
+		if j.n == 0 {
+			j.buf.WriteByte('[')
+		} else {
+			j.buf.WriteByte(',')
 		}
-	} else {
-		if err := json.Compact(&j.buf, item); err != nil {
-			return fmt.Errorf("an item from Spotify is not JSON: %w", err)
-		}
+		err = json.Compact(&j.buf, item)
+	default:
+		err = json.Compact(&j.buf, item)
 		j.buf.WriteByte('\n')
 	}
+	if err != nil {
+		return fmt.Errorf("an item from Spotify is not JSON: %w", err)
+	}
 	j.n++
-	_, err := j.w.Write(j.buf.Bytes())
+	_, err = j.w.Write(j.buf.Bytes())
 	return err
 }
 
@@ -138,9 +149,12 @@ func (j *JSONWriter) Close() error {
 	if !j.array {
 		return nil
 	}
-	end := "\n]\n"
-	if j.n == 0 {
+	end := "]\n"
+	switch {
+	case j.n == 0:
 		end = "[]\n"
+	case j.indent:
+		end = "\n]\n"
 	}
 	_, err := io.WriteString(j.w, end)
 	return err

@@ -40,6 +40,7 @@ Output formats (-o):
           newline, carriage return or backslash in a field is written \t, \n,
           \r, \\
   json    one JSON array of the playlist item objects as Spotify returned them
+          (indented on a terminal, compact on one line in a pipe)
   ndjson  one playlist item object per line
 
 The position counts from 1 in the playlist's order (Spotify's offsets count

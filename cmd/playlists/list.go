@@ -31,6 +31,7 @@ Output formats (-o):
           newline, carriage return or backslash in a field is written \t, \n, \r, \\
           (default when stdout is not a terminal)
   json    one JSON array of the playlist objects as Spotify returned them
+          (indented on a terminal, compact on one line in a pipe)
   ndjson  one playlist object per line
 
 Spotify lists a playlist it no longer has (deleted or unavailable) as null:
