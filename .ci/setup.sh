@@ -3,7 +3,8 @@
 #   - a D-Bus session bus (dbus-run-session) and gnome-keyring-daemon, so the
 #     OS keyring (Secret Service, org.freedesktop.secrets) can be tested for real
 #     through .ci/with-keyring.sh;
-#   - chromium, for the browser-based tests.
+#   - chromium, for the browser-based tests;
+#   - jq, which the docs' examples use (they run in the test suite).
 # Idempotent: when every needed command is already there, apt is skipped.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ declare -A NEEDED=(
   [dbus-send]=dbus
   [gnome-keyring-daemon]=gnome-keyring
   [chromium]=chromium
+  # the docs' examples pipe into jq (e2e TestDocExamples runs them)
+  [jq]=jq
 )
 
 missing=()
@@ -26,7 +29,7 @@ for cmd in "${!NEEDED[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup.sh: dbus, gnome-keyring and chromium already installed; skipping apt"
+  echo "setup.sh: dbus, gnome-keyring, chromium and jq already installed; skipping apt"
   exit 0
 fi
 

@@ -31,6 +31,8 @@ func TestMain(m *testing.M) {
 		"hangingsecrets": hangingSecretsMain,
 		"pasting-user":   pastingUserMain,
 		"exits":          exitsMain,
+		"fakessh":        fakeSSHMain,
+		"fakegh":         fakeGHMain,
 	})
 }
 

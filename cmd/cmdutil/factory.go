@@ -195,23 +195,36 @@ func (f *Factory) UserClient() (*api.Client, *auth.Source, error) {
 	return c, src, err
 }
 
-// Browse opens url with $BROWSER or the OS's default browser. Whatever the
-// browser prints goes to stderr: stdout is for data.
+// Browse opens url with $BROWSER or the OS's default browser. What the
+// browser and its launcher print (xdg-open's "www-browser: not found",
+// Chromium's log lines) is theirs, not spotcli's: it reaches stderr with
+// --debug only, and stdout never, which is for data.
 func (f *Factory) Browse(url string) error {
 	if f.OpenBrowser != nil {
 		return f.OpenBrowser(url)
 	}
+	// /dev/null rather than io.Discard: a pipe would outlive spotcli in
+	// the browser it started, and kill it with SIGPIPE on its next line.
+	var chatter io.Writer = f.Err
+	if !f.debug {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("open %s: %w", os.DevNull, err)
+		}
+		defer null.Close()
+		chatter = null
+	}
 	if b := strings.TrimSpace(f.Getenv("BROWSER")); b != "" {
 		parts := strings.Fields(b)
 		c := exec.Command(parts[0], append(parts[1:], url)...)
-		c.Stdout, c.Stderr = f.Err, f.Err
+		c.Stdout, c.Stderr = chatter, chatter
 		if err := c.Start(); err != nil {
 			return fmt.Errorf("run $BROWSER: %w", err)
 		}
 		go func() { _ = c.Wait() }()
 		return nil
 	}
-	browser.Stdout, browser.Stderr = f.Err, f.Err
+	browser.Stdout, browser.Stderr = chatter, chatter
 	if err := browser.OpenURL(url); err != nil {
 		return errors.New("no browser could be started")
 	}

@@ -51,9 +51,9 @@ no Spotify ID: its track id field is empty, and json keeps its spotify:local:
 URI. An item whose track Spotify no longer has (null) keeps its row, with
 only the position and added_at filled, and an item Spotify sent as null its
 position alone, so that positions stay true; no field is made up.`,
-		Example: `  spotcli playlists items 37i9dQZF1DXcBWIGoYBM5M
-  spotcli playlists items https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M | cut -f2
-  spotcli playlists items spotify:playlist:37i9dQZF1DXcBWIGoYBM5M -o ndjson | jq -r .item.uri`,
+		Example: `  spotcli playlists items 3cEYpjA9oz9GiPac4AsH4n
+  spotcli playlists items 'https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n?si=1a2b3c4d5e6f4a7b' | cut -f2
+  spotcli playlists items spotify:playlist:3cEYpjA9oz9GiPac4AsH4n -o ndjson | jq -r .item.uri`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return cmdutil.UsageErrorf("spotcli playlists items takes one playlist (an ID, a spotify:playlist: URI or an open.spotify.com URL), got %d arguments", len(args))

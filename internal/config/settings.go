@@ -319,6 +319,8 @@ func (s *Settings) bothStores(getenv func(string) string, warn io.Writer, backen
 		Keyring: &KeyringStore{Backend: backend, Service: "spotcli", Timeout: s.KeyringWait, Available: DBusAvailable(getenv)},
 		File:    &FileStore{Dir: filepath.Join(s.Dir, "tokens")},
 		Warn:    warn,
+		// docs/headless.md promises the warning once per profile.
+		Once: func(profile string) bool { return s.WarnOnce(profile, "plaintext-warned", "warned") },
 	}
 }
 
