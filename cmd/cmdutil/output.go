@@ -166,6 +166,7 @@ type table struct {
 	header []string
 	rows   [][]string
 	fit    int
+	drop   []int // left out, in this order, when the line is too wide (fit.go)
 }
 
 func (t *table) add(row ...string) { t.rows = append(t.rows, row) }
@@ -183,28 +184,24 @@ func (t *table) render(w io.Writer, width int) error {
 			widths[i] = max(widths[i], cellWidth(c))
 		}
 	}
-	if t.fit >= 0 && width > 0 {
-		other := 0
-		for i, wd := range widths {
-			if i != t.fit {
-				other += wd + 2
-			}
-		}
-		// Cut only a column too wide for the line, and never below 10.
-		if widths[t.fit] > width-other {
-			widths[t.fit] = max(width-other, 10)
-		}
+	shown, widths := fitColumns(widths, t.fit, t.drop, width)
+	last := len(widths) - 1
+	for last > 0 && !shown[last] {
+		last--
 	}
 	var b strings.Builder
 	for _, r := range all {
 		b.Reset()
 		for i, c := range r {
+			if !shown[i] {
+				continue
+			}
 			if i == t.fit {
 				c = Cut(c, widths[i])
 			}
 			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-cellWidth(c)+2))
+			if i < last {
+				b.WriteString(strings.Repeat(" ", max(widths[i]-cellWidth(c), 0)+2))
 			}
 		}
 		b.WriteByte('\n')

@@ -33,8 +33,9 @@ Spotify only returns the items of playlists the user owns or collaborates on
 to apps in development mode: for any other playlist it answers 403.
 
 Output formats (-o):
-  table   aligned columns #, NAME, ARTISTS, DURATION, ID, the name cut to fit
-          the terminal (default on a terminal)
+  table   aligned columns #, NAME, ARTISTS, DURATION, ID (default on a
+          terminal), fitted to its width: ID, DURATION, then ARTISTS are left
+          out before the name is cut below 30 columns
   tsv     no header; position, track id, name, artists, duration, added_at,
           tab-separated (default when stdout is not a terminal); a tab,
           newline, carriage return or backslash in a field is written \t, \n,
@@ -175,6 +176,8 @@ func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
 	err = o.List(ctx, o.f, client, path, cmdutil.Listing{
 		Header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"},
 		Fit:    1,
+		// Narrow terminals: the ID, then DURATION, then ARTISTS go.
+		Drop: []int{4, 3, 2},
 		Rows: func(n int, raw json.RawMessage) ([]string, []string, error) {
 			r, err := decodeEntry(raw)
 			if err != nil {
