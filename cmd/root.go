@@ -110,5 +110,6 @@ made for pipes: data on stdout, everything else on stderr.
 	root.AddCommand(devCommands(f)...)
 	// After every AddCommand: completions are registered by walking the tree.
 	registerCompletions(root, f)
+	setupBashCompletion(root)
 	return root
 }

@@ -77,6 +77,7 @@ position alone, so that positions stay true; no field is made up.`,
 		},
 	}
 	o.AddFlags(c, "items")
+	c.ValidArgsFunction = completePlaylists(f)
 	return c
 }
 
