@@ -30,12 +30,18 @@ func NewFactory(build BuildInfo) *cmdutil.Factory { return cmdutil.NewFactory(bu
 // Run is the whole process, for main and for the end-to-end tests' copy of
 // the binary: it ends on Ctrl-C or SIGTERM, and returns the exit code.
 func Run(build BuildInfo, args []string) int {
+	return RunFactory(NewFactory(build), args)
+}
+
+// RunFactory is Run with a Factory the caller made (the end-to-end tests'
+// binary sets ShortLinkBase on it).
+func RunFactory(f *cmdutil.Factory, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// With SIGPIPE handled, a write to a closed pipe returns EPIPE instead of
 	// killing the process, and Main ends quietly with exit 0.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	return Main(ctx, NewFactory(build), args)
+	return Main(ctx, f, args)
 }
 
 // Main runs spotcli with args and returns the exit code.

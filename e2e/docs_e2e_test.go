@@ -269,6 +269,8 @@ func newDocWorld(t *testing.T) *docWorld {
 	h.fake.AddApp(spotifytest.App{ClientID: docClientID, ClientSecret: docClientSecret, Name: "spotcli docs", RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	h.fake.AddTracks(spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna Give You Up", Artists: []string{"Rick Astley"}})
 	h.fake.AddPlaylists("alice", docPlaylists...)
+	// The share link the Examples show.
+	h.fake.AddShortLink("AbCdEfGhIjK", "https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n?si=1a2b3c4d5e6f4a7b")
 	for _, p := range docPlaylists {
 		if p.Tracks > 0 {
 			h.fake.GeneratePlaylistItems(p.ID, p.Tracks)

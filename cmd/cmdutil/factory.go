@@ -42,6 +42,10 @@ type Factory struct {
 	Keyring config.KeyringBackend
 	// OpenBrowser opens a URL for the user; nil uses $BROWSER or the OS default.
 	OpenBrowser func(url string) error
+	// ShortLinkBase replaces https://spotify.link for tests, whose fake
+	// serves the share links; empty (always, in the real binary) is
+	// spotify.link itself.
+	ShortLinkBase string
 
 	// Set from the global flags when a command runs.
 	flags      *pflag.FlagSet

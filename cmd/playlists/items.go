@@ -17,6 +17,9 @@ import (
 type playlistItemsOptions struct {
 	f          *cmdutil.Factory
 	PlaylistID string
+	// ShortLink is a spotify.link share link, resolved when the command
+	// runs (it takes a request).
+	ShortLink string
 	cmdutil.ListOptions
 }
 
@@ -26,8 +29,10 @@ func newPlaylistItemsCmd(f *cmdutil.Factory, runF func(context.Context, *playlis
 		Use:   "items PLAYLIST",
 		Short: "List the items (tracks and episodes) of a playlist",
 		Long: `List every item of a playlist, following Spotify's pages to the end. PLAYLIST is
-a playlist ID, a spotify:playlist:ID URI or an https://open.spotify.com/playlist/ID
-URL (as the Share menu copies it).
+a playlist ID, a spotify:playlist:ID URI, an https://open.spotify.com/playlist/ID
+URL (as the Share menu copies it: ?si=, /intl-xx/ and /embed/ are fine) or a
+https://spotify.link/... share link, which spotcli asks spotify.link about
+(without a token) to learn the open.spotify.com URL it leads to.
 
 Spotify only returns the items of playlists the user owns or collaborates on
 to apps in development mode: for any other playlist it answers 403.
@@ -54,7 +59,8 @@ only the position and added_at filled, and an item Spotify sent as null its
 position alone, so that positions stay true; no field is made up.`,
 		Example: `  spotcli playlists items 3cEYpjA9oz9GiPac4AsH4n
   spotcli playlists items 'https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n?si=1a2b3c4d5e6f4a7b' | cut -f2
-  spotcli playlists items spotify:playlist:3cEYpjA9oz9GiPac4AsH4n -o ndjson | jq -r .item.uri`,
+  spotcli playlists items spotify:playlist:3cEYpjA9oz9GiPac4AsH4n -o ndjson | jq -r .item.uri
+  spotcli playlists items https://spotify.link/AbCdEfGhIjK`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return cmdutil.UsageErrorf("spotcli playlists items takes one playlist (an ID, a spotify:playlist: URI or an open.spotify.com URL), got %d arguments", len(args))
@@ -62,11 +68,15 @@ position alone, so that positions stay true; no field is made up.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parsePlaylistID(args[0])
-			if err != nil {
-				return err
+			if api.IsShortLink(args[0]) {
+				o.ShortLink = args[0]
+			} else {
+				id, err := parsePlaylistID(args[0])
+				if err != nil {
+					return err
+				}
+				o.PlaylistID = id
 			}
-			o.PlaylistID = id
 			if err := o.ResolveJSON(cmd); err != nil {
 				return err
 			}
@@ -83,7 +93,8 @@ position alone, so that positions stay true; no field is made up.`,
 
 // parsePlaylistID accepts a playlist ID, a spotify:playlist:ID URI (also the
 // older spotify:user:NAME:playlist:ID) or an open.spotify.com/playlist/ID URL
-// (with or without the scheme, a /intl-xx/ part or a query).
+// (with or without the scheme, a /intl-xx/ or /embed/ part or a query such
+// as ?si=).
 func parsePlaylistID(arg string) (string, error) {
 	s := strings.TrimSpace(arg)
 	id := s
@@ -104,6 +115,9 @@ func parsePlaylistID(arg string) (string, error) {
 		if err == nil && (u.Scheme == "https" || u.Scheme == "http") && strings.EqualFold(u.Host, "open.spotify.com") {
 			parts := strings.Split(strings.Trim(u.Path, "/"), "/")
 			if len(parts) > 0 && strings.HasPrefix(parts[0], "intl-") {
+				parts = parts[1:]
+			}
+			if len(parts) > 0 && parts[0] == "embed" {
 				parts = parts[1:]
 			}
 			if len(parts) == 2 && parts[0] == "playlist" {
@@ -168,6 +182,15 @@ func minutesSeconds(ms int64) string {
 }
 
 func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
+	if o.ShortLink != "" {
+		u, err := o.f.ResolveShortLink(ctx, o.ShortLink)
+		if err != nil {
+			return err
+		}
+		if o.PlaylistID, err = parsePlaylistID(u); err != nil {
+			return fmt.Errorf("the share link %s leads to %s: %w", o.ShortLink, u, err)
+		}
+	}
 	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
