@@ -395,12 +395,28 @@ func (w *docWorld) normaliseDoc(s string) string {
 	s = strings.ReplaceAll(s, w.fake.AccountsURL(), "https://accounts.spotify.com")
 	s = loopbackRE.ReplaceAllString(s, "http://127.0.0.1:8888")
 	s = storeRE.ReplaceAllString(s, "keyring")
-	return s
+	return normaliseTimes(s)
 }
 
-// normaliseShown is the doc's side: a tab may be written as spaces in
-// Markdown, so runs of spaces and tabs compare as one.
-func normaliseShown(s string) string { return s }
+var (
+	dateTimeRE = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+	dateRE     = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+	clockRE    = regexp.MustCompile(`\b\d{2}:\d{2}( UTC)\b`)
+	agoRE      = regexp.MustCompile(`\b\d+ days?\b|under a day`)
+)
+
+// normaliseTimes makes every time and date in a transcript DATE, TIME or
+// N days, on both sides: a doc written on one day shows the dates of that
+// day.
+func normaliseTimes(s string) string {
+	s = dateTimeRE.ReplaceAllString(s, "DATETIME")
+	s = dateRE.ReplaceAllString(s, "DATE")
+	s = clockRE.ReplaceAllString(s, "TIME$1")
+	return agoRE.ReplaceAllString(s, "N days")
+}
+
+// normaliseShown is the doc's side of normaliseDoc: its times and dates.
+func normaliseShown(s string) string { return normaliseTimes(s) }
 
 // docMatch compares output with what a doc shows: a line "..." stands for
 // any number of lines, "..." within a line for any text; runs of white
@@ -464,6 +480,7 @@ func TestDocMatch(t *testing.T) {
 		{"a\n", "a\nb\n", false},
 		{"x=...&y\n", "x=123&y\n", true},
 		{"id  name\n", "id\tname\n", true},
+		{normaliseTimes("expires about 2026-12-01 (in 40 days), until 09:14 UTC\n"), normaliseTimes("expires about 2027-06-02 (in 182 days), until 23:01 UTC\n"), true},
 	}
 	for _, tt := range tests {
 		if got := docMatch(tt.want, tt.got); got != tt.ok {
@@ -601,4 +618,82 @@ func TestCIWorkflowToolchain(t *testing.T) {
 	if found == 0 {
 		t.Error("no workflow that builds spotcli in the docs: the test reads nothing")
 	}
+}
+
+// TestDocInlineCommands: a command named in the docs' prose (`spotcli
+// playlists -o tsv`) is not run, for it is often a fragment (`spotcli api
+// PATH`), but it must name a command spotcli has, with flags it takes: a
+// renamed command or flag fails here.
+func TestDocInlineCommands(t *testing.T) {
+	root := cmd.NewRootCmd(cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"}))
+	files, _ := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	files = append(files, filepath.Join("..", "README.md"))
+	span := regexp.MustCompile("`(spotcli(?: [^`]*)?)`")
+	checked := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range span.FindAllStringSubmatch(string(b), -1) {
+			checked++
+			if err := checkInline(root, m[1]); err != nil {
+				t.Errorf("%s: `%s`: %v", strings.TrimPrefix(filepath.ToSlash(f), "../"), m[1], err)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d inline commands found: the extraction is broken", checked)
+	}
+	if err := checkInline(root, "spotcli playlists --no-such-flag"); err == nil {
+		t.Error("an unknown flag passes the check")
+	}
+	if err := checkInline(root, "spotcli nosuch"); err == nil {
+		t.Error("an unknown command passes the check")
+	}
+}
+
+// checkInline finds the command a doc names and checks its flags.
+func checkInline(root *cobra.Command, line string) error {
+	words := strings.Fields(line)[1:]
+	var path, flags []string
+	inPath := true
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case strings.HasPrefix(w, "-"):
+			flags = append(flags, w)
+			// A global flag before the command (--profile ci status):
+			// its value is no command word.
+			name := strings.TrimLeft(w, "-")
+			if gf := root.PersistentFlags().Lookup(name); gf != nil && gf.NoOptDefVal == "" && !strings.Contains(w, "=") {
+				i++
+			}
+		case inPath && w == strings.ToLower(w) && !strings.ContainsAny(w, `"'$/.:=…`):
+			path = append(path, w)
+		default:
+			inPath = false
+		}
+	}
+	c, rest, err := root.Find(path)
+	if err != nil {
+		return err
+	}
+	// Words after the command are its arguments (PATH, a playlist).
+	if c == root && len(rest) > 0 {
+		return fmt.Errorf("spotcli has no command %q", rest[0])
+	}
+	for _, fl := range flags {
+		name := strings.TrimLeft(strings.SplitN(fl, "=", 2)[0], "-")
+		var found bool
+		if strings.HasPrefix(fl, "--") {
+			found = c.Flags().Lookup(name) != nil || c.InheritedFlags().Lookup(name) != nil
+		} else {
+			found = c.Flags().ShorthandLookup(name) != nil || c.InheritedFlags().ShorthandLookup(name) != nil
+		}
+		if !found && name != "help" && name != "h" {
+			return fmt.Errorf("%s takes no flag %s", c.CommandPath(), fl)
+		}
+	}
+	return nil
 }
