@@ -112,6 +112,10 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 	}
 
 	if o.JSON {
+		for _, ps := range list {
+			ps.Problem = cmdutil.WithProfile(ps.Problem, ps.Profile)
+			ps.Warning = cmdutil.WithProfile(ps.Warning, ps.Profile)
+		}
 		if o.All {
 			err = f.WriteJSON(list)
 		} else {
