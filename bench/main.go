@@ -12,6 +12,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -168,6 +169,139 @@ func run(out io.Writer, latency time.Duration, n, big, runs int) error {
 	row("spotcli token (valid stored token, file store)", fmt.Sprintf("median %s", fmtDur(tok)), fmt.Sprintf("%d runs; %.2fx Go hello world", runs, float64(tok)/float64(helloMed)))
 	row("Go hello world", fmt.Sprintf("median %s", fmtDur(helloMed)), fmt.Sprintf("%d runs", runs))
 	row("spotcli --version", fmt.Sprintf("median %s", fmtDur(ver)), fmt.Sprintf("%d runs; %.2fx Go hello world", runs, float64(ver)/float64(helloMed)))
+
+	// spotcli now: token's start-up plus one request.
+	e.fake.SetDevices("bench", spotifytest.Device{Name: "Bench Speaker", Active: true, Volume: 50})
+	e.fake.SetPlayback("bench", spotifytest.Playback{Items: []spotifytest.Track{{Name: "Long Song", Artists: []string{"Bench"}, Album: "LP", DurationMS: 3_600_000}}})
+	e.fake.ResetStats()
+	now, err := e.median(runs, e.bin, "now")
+	if err != nil {
+		return err
+	}
+	st = e.fake.Stats()
+	apiReqs := 0
+	for _, n := range st.APIRequests {
+		apiReqs += n
+	}
+	apiNow, err := e.median(runs, e.bin, "api", "me/player")
+	if err != nil {
+		return err
+	}
+	nowRTT, err := e.nowRoundTrip(20)
+	if err != nil {
+		return err
+	}
+	row("spotcli now (something playing, no latency)", fmt.Sprintf("median %s", fmtDur(now)),
+		fmt.Sprintf("%d runs, %.2f API requests a run, %d token requests; token + one /me/player round trip (%s, kept-alive) = %s", runs, float64(apiReqs)/float64(runs), len(st.TokenRequests), fmtDur(nowRTT), fmtDur(tok+nowRTT)))
+	row("spotcli api me/player (the same request, for comparison)", fmt.Sprintf("median %s", fmtDur(apiNow)), fmt.Sprintf("%d runs; now is %.2fx of it", runs, float64(now)/float64(apiNow)))
+
+	// now --follow over a session of short tracks, with latency; then with
+	// Spotify's answers lagging half a second behind each change of track.
+	if err := e.followSession(row, latency, 0); err != nil {
+		return err
+	}
+	return e.followSession(row, latency, 500*time.Millisecond)
+}
+
+// nowRoundTrip is the median time of one GET /me/player sent directly.
+func (e *env) nowRoundTrip(n int) (time.Duration, error) {
+	times := make([]time.Duration, 0, n)
+	for range n {
+		req, err := http.NewRequest(http.MethodGet, e.fake.APIURL()+"/me/player?additional_types=track,episode", nil)
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Authorization", "Bearer "+e.access())
+		start := time.Now()
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		times = append(times, time.Since(start))
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	return times[len(times)/2], nil
+}
+
+func (e *env) access() string {
+	for _, v := range e.vars {
+		if k, val, _ := strings.Cut(v, "="); k == "SPOTCLI_ACCESS_TOKEN_FOR_BENCH" {
+			return val
+		}
+	}
+	return ""
+}
+
+// followSession plays tracks of 1 to 2.5 s on a fake with latency and runs
+// spotcli now --follow over them: requests per change of track, and the
+// delay from a change (known from the script) to its line.
+func (e *env) followSession(row func(what, value, note string), latency, lag time.Duration) error {
+	if err := e.start(latency, 0); err != nil {
+		return err
+	}
+	defer e.fake.Close()
+	e.fake.SetPlayerEndLag(lag)
+	// A first track of 2 s while spotcli starts and prints it, then the
+	// session: what is measured is following, not start-up.
+	tracks := []spotifytest.Track{{Name: "Warm-up", Artists: []string{"Bench"}, DurationMS: 2000}}
+	starts := []time.Duration{0} // when each track starts, from the session's start
+	at := 2 * time.Second
+	for i := range 12 {
+		ms := 1000 + i%4*500
+		tracks = append(tracks, spotifytest.Track{Name: fmt.Sprintf("Short %02d", i+1), Artists: []string{"Bench"}, DurationMS: ms})
+		starts = append(starts, at)
+		at += time.Duration(ms) * time.Millisecond
+	}
+	e.fake.SetDevices("bench", spotifytest.Device{Name: "Bench Speaker", Active: true, Volume: 50})
+	e.fake.ResetStats()
+	begin := time.Now()
+	e.fake.SetPlayback("bench", spotifytest.Playback{Items: tracks})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c := exec.CommandContext(ctx, e.bin, "now", "--follow")
+	c.Env = e.vars
+	stdout, err := c.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		return err
+	}
+	rd := bufio.NewReader(stdout)
+	var delays []time.Duration
+	for i := 0; i < len(tracks); {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("follow: %v: %s", err, stderr.String())
+		}
+		if want := "Bench – " + tracks[i].Name + "\n"; line != want {
+			return fmt.Errorf("follow: line %q, want %q", line, want)
+		}
+		if i > 0 {
+			delays = append(delays, time.Since(begin)-starts[i])
+		}
+		i++
+	}
+	st := e.fake.Stats()
+	_ = c.Process.Signal(os.Interrupt)
+	_ = c.Wait()
+	reqs := 0
+	for _, n := range st.APIRequests {
+		reqs += n
+	}
+	sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
+	changes := len(tracks) - 1
+	what := fmt.Sprintf("now --follow, %d track changes (tracks of 1-2.5 s), latency %s", changes, latency)
+	if lag > 0 {
+		what += fmt.Sprintf(", Spotify %s late at each change", lag)
+	}
+	row(what,
+		fmt.Sprintf("%.2f requests per change", float64(reqs-1)/float64(changes)),
+		fmt.Sprintf("%d requests in all (the first line's included); delay from a change to its line: median %s, max %s", reqs, fmtDur(delays[len(delays)/2]), fmtDur(delays[len(delays)-1])))
 	return nil
 }
 
@@ -367,7 +501,7 @@ func (e *env) start(latency time.Duration, n int) error {
 	if n > 0 {
 		e.fake.GeneratePlaylists("bench", n)
 	}
-	scopes := []string{"user-read-private", "playlist-read-private", "playlist-read-collaborative"}
+	scopes := []string{"user-read-private", "playlist-read-private", "playlist-read-collaborative", "user-read-playback-state", "user-read-currently-playing"}
 	now := time.Now()
 	access, refresh := e.fake.IssueTokens(clientID, "bench", scopes, spotifytest.FlowPKCE, now)
 	cfg := filepath.Join(e.dir, "config")

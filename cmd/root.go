@@ -18,6 +18,8 @@ import (
 	apicmd "github.com/spotcli/spotcli/cmd/api"
 	authcmd "github.com/spotcli/spotcli/cmd/auth"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	configcmd "github.com/spotcli/spotcli/cmd/config"
+	"github.com/spotcli/spotcli/cmd/player"
 	"github.com/spotcli/spotcli/cmd/playlists"
 )
 
@@ -46,6 +48,11 @@ func RunFactory(f *cmdutil.Factory, args []string) int {
 
 // Main runs spotcli with args and returns the exit code.
 func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	// Everything spotcli writes on stderr (errors quoting Spotify, warnings)
+	// reaches the terminal with its control characters escaped.
+	if _, ok := f.Err.(cmdutil.SafeWriter); !ok {
+		f.Err = cmdutil.SafeWriter{W: f.Err}
+	}
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	root.SetIn(f.In)
@@ -111,8 +118,11 @@ made for pipes: data on stdout, everything else on stderr.
 		authcmd.NewWhoamiCmd(f, nil),
 		playlists.NewPlaylistsCmd(f, nil),
 		apicmd.NewAPICmd(f, nil),
+		configcmd.NewConfigCmd(f),
+		player.NewNowCmd(f, nil),
+		player.NewPlayerCmd(f),
 	)
-	root.AddCommand(newVersionCmd(f))
+	root.AddCommand(newVersionCmd(f), newEnvironmentCmd())
 	root.AddCommand(devCommands(f)...)
 	// After every AddCommand: completions are registered by walking the tree.
 	registerCompletions(root, f)

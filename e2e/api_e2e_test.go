@@ -331,7 +331,7 @@ func TestAPIErrors(t *testing.T) {
 		{name: "-i on an error", args: []string{"api", "-i", "me/nothing"}, code: 1,
 			want: []string{"HTTP 404 Not Found\n", "Content-Type: application/json\n", "Spotify answered 404 Not Found"}},
 		{name: "missing scope", args: []string{"api", "me/playlists", "-f", "name=x"}, code: 1,
-			want: []string{"Spotify answered 403 Forbidden: Insufficient client scope", "hint: the login lacks a scope"}},
+			want: []string{"Spotify answered 403 Forbidden: Insufficient client scope", "hint: POST /me/playlists needs the playlist-modify-public or playlist-modify-private scope, which the login lacks: run spotcli login --add-scopes playlist-modify-public,playlist-modify-private"}},
 		{name: "the old endpoint in development mode", args: []string{"api", "playlists/" + mixedID + "/tracks"},
 			setup: func(h *harness) { h.loginDevMode() }, code: 1, want: []string{"Spotify answered 403 Forbidden: Forbidden"}},
 		{name: "login refused", args: []string{"api", "me"}, setup: func(h *harness) {

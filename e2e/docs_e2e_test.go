@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,6 +81,23 @@ var docOffline = map[string]string{
 	`curl -s -H "Authorization: Bearer $(spotcli token)" https://api.spotify.com/v1/me`: "reaches the real Web API with curl; spotcli token itself runs in the other lines",
 	`GOTOOLCHAIN=go1.27.3 go build -o spotcli . && ./spotcli login`:                     "builds spotcli from the checkout with the go command (the binary under test is that build)",
 	`scripts/test.sh`: "runs this test suite",
+	// docs/install.md and the README's install list: release artifacts,
+	// which scripts/goreleaser.sh and scripts/packages.sh build and check.
+	`sudo dpkg -i spotcli_1.2.3_amd64.deb                        # or: sudo apt install ./spotcli_1.2.3_amd64.deb`: "installs a release package as root (scripts/packages.sh checks the packages)",
+	`sudo dnf install ./spotcli-1.2.3-1.x86_64.rpm`:                                                                "installs a release package as root (scripts/packages.sh checks the packages)",
+	`sudo apk add --allow-untrusted ./spotcli_1.2.3_x86_64.apk`:                                                    "installs a release package as root (scripts/packages.sh checks the packages)",
+	`sudo dpkg -i spotcli_1.2.3_amd64.deb`:                                                                         "installs a release package as root (scripts/packages.sh checks the packages)",
+	`sudo dpkg -r spotcli`:                                                                                         "removes the installed package as root",
+	`man -w spotcli`:                                                                                               "needs the package installed (scripts/packages.sh checks the man pages in it)",
+	`brew install spotcli/tap/spotcli`:                                                                             "Homebrew and the published tap",
+	`sha256sum --ignore-missing -c checksums.txt`:                                                                  "needs a release's downloaded files (scripts/goreleaser.sh builds a snapshot)",
+	`mkdir spotcli-1.2.3 && tar -xzf spotcli_1.2.3_linux_amd64.tar.gz -C spotcli-1.2.3 && cd spotcli-1.2.3`: "needs a downloaded release archive",
+	`install -D -m 755 spotcli ~/.local/bin/spotcli`:                                                        "copies files of a release archive",
+	`install -D -m 644 -t ~/.local/share/man/man1 man/man1/*.1`:                                             "copies files of a release archive",
+	`install -D -m 644 completions/spotcli.bash ~/.local/share/bash-completion/completions/spotcli`:         "copies files of a release archive",
+	`install -D -m 644 completions/_spotcli ~/.local/share/zsh/site-functions/_spotcli`:                     "copies files of a release archive",
+	`install -D -m 644 completions/spotcli.fish ~/.config/fish/completions/spotcli.fish`:                    "copies files of a release archive",
+	`GOTOOLCHAIN=go1.27.3 go install github.com/spotcli/spotcli@latest`:                                     "downloads spotcli's published module",
 	`GOTOOLCHAIN=go1.27.3 go run ./bench        # flags: -latency 40ms -playlists 5000 -big 10000 -runs 50`: "the benchmarks take minutes (docs/performance.md keeps their table)",
 	`dbus-run-session -- sh -c '
     printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
@@ -260,8 +279,9 @@ var docPlaylists = []spotifytest.Playlist{
 // docWorld is one doc's world.
 type docWorld struct {
 	*harness
-	state string // the exported variables of the lines run so far
-	bin   string // fake ssh and gh
+	state   string // the exported variables of the lines run so far
+	bin     string // fake ssh and gh
+	lastOut string // the stdout of the last line
 }
 
 func newDocWorld(t *testing.T) *docWorld {
@@ -276,6 +296,18 @@ func newDocWorld(t *testing.T) *docWorld {
 			h.fake.GeneratePlaylistItems(p.ID, p.Tracks)
 		}
 	}
+	// The example client ID of docs/configuration.md, an app too.
+	h.fake.AddApp(spotifytest.App{ClientID: "0123456789abcdef0123456789abcdef", ClientSecret: docClientSecret, Name: "spotcli docs example", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	// The player's docs: devices online, one of them playing.
+	h.fake.SetDevices("alice",
+		spotifytest.Device{ID: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2", Name: "Kitchen", Type: "Speaker", Volume: 40, Active: true},
+		spotifytest.Device{ID: "f00df00df00df00df00df00df00df00df00df00d", Name: "Laptop", Volume: 60},
+	)
+	h.fake.AddTracks(spotifytest.Track{ID: "6rqhFgbbKwnb9MLmUQDhG6", Name: "Dancing Queen", Artists: []string{"ABBA"}, DurationMS: 231000})
+	h.fake.SetPlayback("alice", spotifytest.Playback{DeviceID: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2",
+		Items: []spotifytest.Track{{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna Give You Up", Artists: []string{"Rick Astley"}, DurationMS: 213000},
+			{ID: "6rqhFgbbKwnb9MLmUQDhG6", Name: "Dancing Queen", Artists: []string{"ABBA"}, DurationMS: 231000}},
+		Progress: 42 * time.Second})
 	// The reader set the client ID in the config file (docs/setup.md);
 	// the environment does not carry the harness's.
 	delete(h.env, "SPOTCLI_CLIENT_ID")
@@ -283,8 +315,14 @@ func newDocWorld(t *testing.T) *docWorld {
 	if err := os.MkdirAll(cfg, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(cfg, "config.yaml"), []byte("client_id: "+docClientID+"\n"), 0o600); err != nil {
-		t.Fatal(err)
+	// The server of docs/headless.md is set up the same way.
+	for _, d := range []string{cfg, filepath.Join(h.dir, "server-config")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "config.yaml"), []byte("client_id: "+docClientID+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w := &docWorld{harness: h, state: filepath.Join(h.dir, "doc-state.sh"), bin: filepath.Join(h.dir, "docbin")}
 	if err := os.WriteFile(w.state, nil, 0o600); err != nil {
@@ -308,6 +346,11 @@ func newDocWorld(t *testing.T) *docWorld {
 	// The Factory reads the terminal's width from COLUMNS when stdout is
 	// no terminal: the docs are written for 80 columns.
 	h.env["COLUMNS"] = "80"
+	// The docs' placeholders for a secret and a refresh token the reader
+	// has at hand.
+	h.env["SECRET"] = docClientSecret
+	_, spare := h.fake.IssueTokens(docClientID, "alice", defaultScopes, spotifytest.FlowPKCE, time.Now())
+	h.env["TOKEN"] = spare
 	w.login(defaultScopes)
 	return w
 }
@@ -349,17 +392,29 @@ func (w *docWorld) check(l docLine) {
 	}
 	// A user at an SSH terminal pastes the address the browser ended up at
 	// (docs/headless.md, steps 1 to 3): pasting-user plays that user.
-	line = strings.ReplaceAll(line, "spotcli login --no-browser", "pasting-user spotcli login --no-browser")
+	line = noBrowserRE.ReplaceAllString(line, "pasting-user spotcli$1")
+	// "reads it from stdin: paste it": the user pastes what the line
+	// before printed.
+	stdin := ""
+	if strings.Contains(line, "paste it") {
+		stdin = w.lastOut
+	}
 	script := `. "$DOC_STATE"` + "\n" + line + "\n" + `rc=$?; export -p > "$DOC_STATE.new" && mv "$DOC_STATE.new" "$DOC_STATE"; exit $rc`
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	c := exec.CommandContext(ctx, "bash", "-c", script)
 	c.Env = append(append(w.environ(), extraEnv...), "DOC_STATE="+w.state)
 	c.Dir = w.dir
-	var out bytes.Buffer
-	c.Stdout, c.Stderr = &out, &out
-	c.Stdin = strings.NewReader("")
+	// out is what a terminal shows (both streams, in order); stdout alone
+	// is what a pipe would pass on. Two goroutines write to out.
+	var out lockedBuffer
+	var stdout bytes.Buffer
+	c.Stdout, c.Stderr = io.MultiWriter(&out, &stdout), &out
+	c.Stdin = strings.NewReader(stdin)
+	// A spotcli left behind by a killed bash must not hold the test.
+	c.WaitDelay = 5 * time.Second
 	err := c.Run()
+	w.lastOut = stdout.String()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
@@ -378,6 +433,27 @@ func (w *docWorld) check(l docLine) {
 		t.Errorf("%s: %s\nthe doc shows:\n%s\nspotcli printed (normalised):\n%s", l.where, l.cmd, *l.want, got)
 	}
 }
+
+// lockedBuffer is a bytes.Buffer safe for two writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// noBrowserRE is a login with --no-browser, which pasting-user runs.
+var noBrowserRE = regexp.MustCompile(`spotcli((?: [^|;&]*)? login(?: [^|;&]*)? --no-browser)`)
 
 var (
 	loopbackRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
@@ -673,6 +749,19 @@ func checkInline(root *cobra.Command, line string) error {
 			path = append(path, w)
 		default:
 			inPath = false
+		}
+	}
+	// cobra adds help at run time; its topics are the commands (and
+	// spotcli's own, such as environment).
+	if len(path) > 0 && path[0] == "help" {
+		return nil
+	}
+	// A completion shown being typed (`spotcli pl` to playlists): a prefix.
+	if len(path) == 1 && len(flags) == 0 {
+		for _, sub := range root.Commands() {
+			if strings.HasPrefix(sub.Name(), path[0]) {
+				return nil
+			}
 		}
 	}
 	c, rest, err := root.Find(path)

@@ -197,7 +197,7 @@ func TestStatus(t *testing.T) {
 			h.seed("default", now.Add(-10*day), now.Add(time.Hour))
 			h.fake.RevokeRefreshTokens()
 			h.fake.ExpireAccessTokens()
-		}, []string{"--check"}, 4, []string{"check failed"}},
+		}, []string{"--check"}, 4, []string{"Spotify refused the refresh token on "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

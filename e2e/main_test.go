@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 		"exits":          exitsMain,
 		"fakessh":        fakeSSHMain,
 		"fakegh":         fakeGHMain,
+		"gh":             ghMain,
+		"ssh":            sshMain,
+		"tunnel-user":    tunnelUserMain,
 	})
 }
 

@@ -138,3 +138,20 @@ func TestPlaylistsNullEntryFake(t *testing.T) {
 		t.Errorf("%s", r)
 	}
 }
+
+// TestLoginWithoutDisplayName: an account whose display_name is null logs in
+// as its ID, with no empty name around it; status names it the same way.
+func TestLoginWithoutDisplayName(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.fake.AddUser(spotifytest.User{ID: "nameless"})
+	h.fake.SetCurrentUser("nameless")
+	r := h.mustRun(0, "", "login")
+	if !strings.Contains(r.stderr, "Logged in as nameless; token stored in ") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	r = h.mustRun(0, "", "status")
+	if !strings.Contains(r.stdout, "User:           nameless\n") {
+		t.Errorf("status:\n%s", r.stdout)
+	}
+}

@@ -8,12 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
@@ -32,9 +34,12 @@ import (
 //	fake revoke               Spotify stops accepting every refresh token
 //	fake expire               every access token expires
 //	fake tokens VAR           a new login of alice: $VAR_ACCESS, $VAR_REFRESH
-//	seed PROFILE DAYS [expired]
+//	fake player               alice's Kitchen speaker (active) and Laptop; the
+//	                          Kitchen plays two tracks of a playlist (player.go)
+//	fake idle                 no device is active
+//	seed PROFILE DAYS [expired|player]
 //	                          a stored login of alice made DAYS ago (its access
-//	                          token fresh, or expired)
+//	                          token fresh, or expired; or with the player's scopes)
 //
 // and the programs fakebrowser (spotcli's $BROWSER: it approves the login),
 // exits (exits N COMMAND... succeeds when COMMAND exits with N) and
@@ -120,6 +125,8 @@ func scriptFake(ts *testscript.TestScript, neg bool, args []string) {
 		fake.RevokeRefreshTokens()
 	case "expire":
 		fake.ExpireAccessTokens()
+	case "player", "idle":
+		scriptPlayer(ts, fake, args[0])
 	case "tokens":
 		need(2)
 		access, refresh := fake.IssueTokens(testClientID, "alice", defaultScopes, spotifytest.FlowPKCE, time.Now())
@@ -131,8 +138,13 @@ func scriptFake(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func scriptSeed(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 || len(args) > 3 || (len(args) == 3 && args[2] != "expired") {
-		ts.Fatalf("usage: seed PROFILE DAYS [expired]")
+	if neg || len(args) < 2 || len(args) > 3 || (len(args) == 3 && args[2] != "expired" && args[2] != "player") {
+		ts.Fatalf("usage: seed PROFILE DAYS [expired|player]")
+	}
+	scopes := defaultScopes
+	if len(args) == 3 && args[2] == "player" {
+		scopes = append(slices.Clone(defaultScopes), api.PlayerScopes...)
+		args = args[:2]
 	}
 	fake := ts.Value("fake").(*spotifytest.Server)
 	days, err := strconv.Atoi(args[1])
@@ -143,10 +155,10 @@ func scriptSeed(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 3 {
 		expires = now.Add(-time.Hour)
 	}
-	access, refresh := fake.IssueTokens(testClientID, "alice", defaultScopes, spotifytest.FlowPKCE, loginAt)
+	access, refresh := fake.IssueTokens(testClientID, "alice", scopes, spotifytest.FlowPKCE, loginAt)
 	rec := &auth.Record{
 		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresAt: expires,
-		Scopes: defaultScopes, ClientID: testClientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
+		Scopes: scopes, ClientID: testClientID, Flow: auth.FlowPKCE, UserID: "alice", UserName: "Alice Liddell",
 		LoggedInAt: loginAt, UpdatedAt: loginAt,
 	}
 	b, err := rec.Encode()

@@ -3,6 +3,7 @@ package e2e
 import (
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -94,6 +95,9 @@ func TestWhoami(t *testing.T) {
 			want := slices.Concat(tt.want, []string{
 				"Profile:   default",
 				"Stored in: file (plain text) " + h.tokenPath("default"),
+				"Flow:      PKCE (Authorization Code, no client secret)",
+				"Client ID: " + rec.ClientID,
+				"Config:    " + filepath.Join(h.env["SPOTCLI_CONFIG_DIR"], "config.yaml") + " (does not exist; spotcli config set creates it)",
 				"Scopes:    " + tt.scopes,
 			})
 			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")

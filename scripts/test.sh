@@ -51,3 +51,5 @@ bash scripts/lint.sh
 # goreleaser into a cache directory (minutes); later runs take seconds.
 echo "== goreleaser"
 bash scripts/goreleaser.sh
+# Then install the host's .deb and inspect the .rpm and .apk it made.
+bash scripts/packages.sh

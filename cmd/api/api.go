@@ -64,7 +64,11 @@ the query. -H adds a header (not Authorization, which spotcli sets).
 A 2xx answer's body goes to stdout (indented on a terminal). An error status
 exits 1 with Spotify's message on stderr; a refused login exits 4. -i also
 prints the status line and headers to stderr (of the first page, with
---paginate).
+--paginate). An answer larger than 64 MiB is refused whole (exit 1), never
+printed cut. Nothing from the answer reaches the terminal raw: in JSON, DEL
+and the C1 controls are written as \u escapes (the same JSON to any reader);
+a body that is not JSON is printed as text with control characters other than
+tab and newline escaped (\x1b, \u009b).
 
 --paginate follows the pages of a GET to the end and prints each item of each
 page as one JSON line (NDJSON); with --slurp, one JSON array of every item. The
@@ -79,7 +83,8 @@ page's limit. Items print as Spotify sent them, null entries included.
 
 --jq EXPR filters the output through jq (built in: no jq needed). It runs on
 the body; with --paginate on each item, and with --slurp on the array. A string
-result prints raw, as jq -r does; any other as compact JSON; one per line. An
+result prints raw, as jq -r does (but for control characters other than tab and
+newline, which are escaped as above); any other as compact JSON; one per line. An
 expression that does not compile is a usage error (exit 2); one that fails on
 the data exits 1.
 
@@ -203,9 +208,12 @@ func runAPI(ctx context.Context, o *apiOptions) error {
 	}
 	body := resp.Body
 	if json.Valid(body) {
-		// Indented on a terminal, compact in a pipe, as every --json.
+		// Indented on a terminal, compact in a pipe, as every --json
+		// (WriteJSON makes it safe for the terminal too).
 		return f.WriteJSON(body)
 	}
+	// Not JSON (a proxy's page): shown as text, never raw.
+	body = []byte(cmdutil.SafeText(string(body)))
 	if !bytes.HasSuffix(body, []byte("\n")) {
 		body = append(slices.Clip(body), '\n')
 	}

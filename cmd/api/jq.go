@@ -27,8 +27,8 @@ func compileJQ(expr string) (*gojq.Code, error) {
 	return code, nil
 }
 
-// runJQ writes what code makes of v: strings raw, the rest as compact JSON,
-// one per line.
+// runJQ writes what code makes of v: strings raw (control characters but
+// tab and newline escaped), the rest as compact JSON, one per line.
 func runJQ(ctx context.Context, w io.Writer, code *gojq.Code, v any) error {
 	iter := code.RunWithContext(ctx, v)
 	var b bytes.Buffer
@@ -45,13 +45,15 @@ func runJQ(ctx context.Context, w io.Writer, code *gojq.Code, v any) error {
 			return fmt.Errorf("jq: %v", err)
 		}
 		if s, isStr := out.(string); isStr {
-			b.WriteString(s)
+			// Raw, as jq -r prints, but for control characters other
+			// than tab and newline: a name must not drive the terminal.
+			b.WriteString(cmdutil.SafeText(s))
 		} else {
 			j, err := gojq.Marshal(out)
 			if err != nil {
 				return fmt.Errorf("jq: %v", err)
 			}
-			b.Write(j)
+			b.Write(cmdutil.SafeJSON(j))
 		}
 		b.WriteByte('\n')
 	}

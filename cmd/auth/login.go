@@ -25,6 +25,8 @@ type loginOptions struct {
 	Timeout          time.Duration
 	NoBrowser        bool
 	WithRefreshToken bool
+	AddScopes        string
+	ClientID         string
 }
 
 func NewLoginCmd(f *cmdutil.Factory, runF func(context.Context, *loginOptions) error) *cobra.Command {
@@ -41,7 +43,18 @@ browser cannot reach that address (SSH), paste the address the browser was sent 
 into the terminal, or forward the port with ssh -L 8888:127.0.0.1:8888.
 
 --with-refresh-token reads a refresh token from stdin instead, for a machine set up
-from a token obtained elsewhere.`,
+from a token obtained elsewhere.
+
+--client-id names the Spotify app, and is saved to the profile's config when it
+has none. On a terminal, a first login without a client ID asks for one, with
+the dashboard link and the redirect URI to register.
+
+--add-scopes keeps the current login's scopes and adds these; --scopes replaces
+them, and says which are dropped.`,
+		Example: `  spotcli login
+  spotcli login --client-id 0123456789abcdef0123456789abcdef
+  spotcli login --add-scopes user-library-read,user-library-modify
+  spotcli login --profile work --no-browser`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.ScopesSet = cmd.Flags().Changed("scopes")
@@ -59,7 +72,11 @@ from a token obtained elsewhere.`,
 	c.Flags().DurationVar(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
 	c.Flags().BoolVar(&o.NoBrowser, "no-browser", false, "print the URL instead of opening a browser")
 	c.Flags().BoolVar(&o.WithRefreshToken, "with-refresh-token", false, "read a refresh token from stdin instead of using the browser")
+	c.Flags().StringVar(&o.AddScopes, "add-scopes", "", "scopes to add to the current login's, space- or comma-separated")
+	c.Flags().StringVar(&o.ClientID, "client-id", "", "the Spotify app's client `ID`; saved to the profile's config when it has none")
+	c.MarkFlagsMutuallyExclusive("scopes", "add-scopes")
 	_ = c.RegisterFlagCompletionFunc("scopes", completeScopes)
+	_ = c.RegisterFlagCompletionFunc("add-scopes", completeScopes)
 	return c
 }
 
@@ -72,29 +89,25 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if err != nil {
 		return err
 	}
-	if s.ClientID == "" {
-		return fmt.Errorf(`no client_id set: create an app at https://developer.spotify.com/dashboard, add the redirect URI %s to it, then set SPOTCLI_CLIENT_ID or client_id in %s`, s.RedirectURI, s.ConfigFile)
-	}
 	if _, err := auth.ParseRedirectURI(s.RedirectURI); err != nil {
 		return &config.UsageError{Msg: err.Error()}
 	}
-	scopes := s.Scopes
-	if o.ScopesSet {
-		scopes = config.SplitScopes(o.Scopes)
+	clientID, saveID, err := clientIDFor(f, s, o.ClientID)
+	if err != nil {
+		return err
 	}
+	s.ClientID = clientID // the App and Resolver below are built from it
+	r, err := f.Resolver()
+	if err != nil {
+		return err
+	}
+	scopes := loginScopes(f, s, r, o)
 	for _, sc := range scopes {
 		if !knownScope(sc) {
 			cmdutil.Warn(f.Err, "unknown scope %q: Spotify will refuse it if it does not know it either (spotcli completion lists the known scopes)", sc)
 		}
 	}
-	app, err := f.App()
-	if err != nil {
-		return err
-	}
-	r, err := f.Resolver()
-	if err != nil {
-		return err
-	}
+	app := r.App
 
 	var rec *auth.Record
 	if o.WithRefreshToken {
@@ -145,11 +158,17 @@ func runLogin(ctx context.Context, o *loginOptions) error {
 	if err := s.NoteProfile(s.Profile, true); err != nil {
 		cmdutil.Warn(f.Err, "could not record profile %q in the profile index: %v", s.Profile, err)
 	}
-	name := me.DisplayName
-	if name == "" {
-		name = me.ID
+	who := me.ID // an account without a display name (Spotify sends null)
+	if me.DisplayName != "" {
+		who = fmt.Sprintf("%s (%s)", me.DisplayName, me.ID)
 	}
-	fmt.Fprintf(f.Err, "Logged in as %s (%s); token stored in %s\n", name, me.ID, src.Location())
+	fmt.Fprintf(f.Err, "Logged in as %s; token stored in %s\n", auth.Printable(who), src.Location())
+	if saveID {
+		saveClientID(ctx, f, s, clientID)
+	}
+	if err := s.ClearRefused(s.Profile); err != nil {
+		cmdutil.Warn(f.Err, "could not clear the note that Spotify refused the old login: %v", err)
+	}
 	return nil
 }
 

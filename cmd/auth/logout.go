@@ -32,6 +32,11 @@ func NewLogoutCmd(f *cmdutil.Factory, runF func(context.Context, *logoutOptions)
 }
 
 func runLogout(ctx context.Context, o *logoutOptions) error {
+	// As login does: the stored login is not this run's, and removing it
+	// would surprise a CI job that only meant to drop its variable.
+	if k := auth.EnvCredentials(o.f.Getenv); k != "" {
+		return fmt.Errorf("%s is set, and credentials from the environment take precedence over a stored login: unset it first (unset %s), then run spotcli logout; nothing was removed", k, k)
+	}
 	s, err := o.f.Settings()
 	if err != nil {
 		return err
@@ -61,6 +66,7 @@ func runLogout(ctx context.Context, o *logoutOptions) error {
 	if _, err := app.Delete(auth.AppProfile(s.Profile)); err != nil {
 		return fmt.Errorf("remove the app-only token of profile %q: %w", s.Profile, err)
 	}
+	_ = s.ClearRefused(s.Profile) // about the login just removed
 	if err := s.NoteProfile(s.Profile, false); err != nil {
 		cmdutil.Warn(o.f.Err, "could not remove profile %q from the profile index: %v", s.Profile, err)
 	}

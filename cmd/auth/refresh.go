@@ -48,7 +48,7 @@ func runRefresh(ctx context.Context, o *refreshOptions) error {
 		}
 		return o.f.WriteJSON(struct {
 			ExpiresAt time.Time `json:"expires_at"`
-			Scopes    []string  `json:"scopes"`
+			Scopes    []string  `json:"scopes"` // Spotify's words
 		}{rec.ExpiresAt.UTC(), scopes})
 	}
 	fmt.Fprintf(o.f.Err, "Access token refreshed; it expires at %s (in %s)\n",

@@ -32,9 +32,19 @@ file, which is plain text), the user, the scopes, when the access token expires,
 and the refresh token's age and estimated expiry (Spotify's refresh tokens die 6
 months after the login; refreshing does not extend them).
 
+It also shows the flow (PKCE, or the client secret), the client ID and the config
+file in use. When Spotify has refused the refresh token (expired, revoked, or
+replaced by a login elsewhere), status says so, and when. Credentials from the
+environment (SPOTCLI_ACCESS_TOKEN, SPOTCLI_REFRESH_TOKEN) show only what is known
+of them until --check.
+
+--check proves the login: it refreshes the access token with the refresh token
+(under the profile's lock, saving what Spotify answers, like any refresh), then
+calls /v1/me with it.
+
 Exit status: 0 when usable; 4 when not logged in, when the refresh token is past
-its 6 months, or when --check fails with an authentication error. With --all,
-4 when any listed profile is not usable.`,
+its 6 months or was refused by Spotify, or when --check fails with an
+authentication error. With --all, 4 when any listed profile is not usable.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -43,7 +53,7 @@ its 6 months, or when --check fails with an authentication error. With --all,
 			return runStatus(cmd.Context(), o)
 		},
 	}
-	c.Flags().BoolVar(&o.Check, "check", false, "call /v1/me to prove the credentials work")
+	c.Flags().BoolVar(&o.Check, "check", false, "prove the credentials work: refresh the access token, then call /v1/me")
 	c.Flags().BoolVar(&o.All, "all", false, "list every stored profile")
 	c.Flags().BoolVar(&o.JSON, "json", false, "print JSON for scripts")
 	return c
@@ -54,6 +64,10 @@ type profileStatus struct {
 	Profile               string     `json:"profile"`
 	Active                bool       `json:"active"`
 	Source                string     `json:"source,omitempty"`
+	Flow                  string     `json:"flow,omitempty"`
+	ClientID              string     `json:"client_id,omitempty"`
+	ConfigFile            string     `json:"config_file,omitempty"`
+	RefreshTokenRefusedAt *time.Time `json:"refresh_token_refused_at,omitempty"`
 	Usable                bool       `json:"usable"`
 	Problem               string     `json:"problem,omitempty"`
 	UserID                string     `json:"user_id,omitempty"`
@@ -70,9 +84,10 @@ type profileStatus struct {
 	Warning            string `json:"warning,omitempty"`
 	Checked            *bool  `json:"checked,omitempty"`
 
-	rec  *auth.Record
-	env  string
-	code int
+	rec        *auth.Record
+	env        string
+	code       int
+	configDesc string
 }
 
 func runStatus(ctx context.Context, o *statusOptions) error {
@@ -87,6 +102,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 		return err
 	}
 	list = append(list, statusOf(f, active, s.Profile, true))
+	list[0].setApp(s, active)
 	if o.All && active.Env == "" {
 		r, err := f.Resolver()
 		if err != nil {
@@ -104,6 +120,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 			if ps.rec == nil && ps.code == cmdutil.ExitLogin {
 				continue // listed in the config file, never logged in
 			}
+			ps.setApp(s, st)
 			list = append(list, ps)
 		}
 	}
@@ -176,7 +193,13 @@ func statusOf(f *cmdutil.Factory, cr *auth.Source, profile string, active bool) 
 			ps.Warning = fmt.Sprintf("refresh token expires in %d days: run spotcli login to renew", left)
 		}
 		if !now.Before(ex) {
-			ps.Problem, ps.code = fmt.Sprintf("the refresh token expired on %s (6 months after the login): run spotcli login", ex.Format(time.DateOnly)), cmdutil.ExitLogin
+			ps.Problem, ps.code = fmt.Sprintf("the refresh token expired on %s (6 months after the login): run %s", ex.Format(time.DateOnly), loginCommand(profile)), cmdutil.ExitLogin
+			return ps
+		}
+	}
+	if s, err := f.Settings(); err == nil && cr.Env == "" {
+		if rf := s.Refused(profile, rec); rf != nil {
+			ps.refused(profile, rf.At, rf.Reason)
 			return ps
 		}
 	}
@@ -192,6 +215,25 @@ func checkStatus(ctx context.Context, f *cmdutil.Factory, cr *auth.Source, ps *p
 	ok := false
 	ps.Checked = &ok
 	client, err := f.APIClient(cr)
+	if err == nil && ps.rec.RefreshToken != "" && !ps.AppOnly {
+		// The refresh token is what fails six months on or after a
+		// revocation: prove it too, through the same lock and save as every
+		// refresh, so that a rotated token is kept.
+		var rec *auth.Record
+		if rec, err = cr.Refresh(ctx); err == nil {
+			ps.rec = rec
+			if rec.Scopes != nil {
+				ps.Scopes = rec.Scopes
+			}
+			t := rec.ExpiresAt.UTC()
+			ps.AccessTokenExpiresAt, ps.AccessTokenExpired = &t, false
+			if cr.Env == "" {
+				if s, serr := f.Settings(); serr == nil {
+					_ = s.ClearRefused(ps.Profile)
+				}
+			}
+		}
+	}
 	if err == nil {
 		var me *api.User
 		if me, err = client.Me(ctx); err == nil {
@@ -205,6 +247,9 @@ func checkStatus(ctx context.Context, f *cmdutil.Factory, cr *auth.Source, ps *p
 	var ln *auth.LoginNeededError
 	if errors.As(err, &ln) {
 		ps.code = cmdutil.ExitLogin
+		if ln.Refused != "" && cr.Env == "" {
+			ps.refused(ps.Profile, f.Now(), ln.Refused)
+		}
 	} else {
 		ps.code = cmdutil.ExitCode(ctx, err)
 	}
@@ -212,7 +257,9 @@ func checkStatus(ctx context.Context, f *cmdutil.Factory, cr *auth.Source, ps *p
 
 func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 	var b strings.Builder
-	row := func(k, v string) { fmt.Fprintf(&b, "%-15s %s\n", k+":", v) }
+	// The user's name is whatever its owner typed, and a problem may quote
+	// Spotify: nothing reaches the terminal raw.
+	row := func(k, v string) { fmt.Fprintf(&b, "%-15s %s\n", k+":", auth.Printable(v)) }
 	name := ps.Profile
 	if ps.Active {
 		name += " (active)"
@@ -220,6 +267,15 @@ func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 	row("Profile", name)
 	if ps.Source != "" {
 		row("Source", ps.Source)
+	}
+	if fl := ps.flowText(); fl != "" {
+		row("Flow", fl)
+	}
+	if ps.ClientID != "" {
+		row("Client ID", ps.ClientID)
+	}
+	if ps.configDesc != "" {
+		row("Config file", ps.configDesc)
 	}
 	if ps.rec != nil {
 		switch {
@@ -234,6 +290,9 @@ func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 		}
 		row("Scopes", scopes(ps.rec, ps.env))
 		row("Access token", expiry(ps.rec, ps.env, now))
+		if ps.RefreshTokenRefusedAt != nil {
+			row("Refused", "Spotify refused the refresh token on "+ps.RefreshTokenRefusedAt.Local().Format(time.DateTime))
+		}
 		if ps.RefreshTokenExpiresAt != nil {
 			age := now.Sub(*ps.LoggedInAt)
 			left := ps.RefreshTokenExpiresAt.Sub(now)
@@ -252,9 +311,12 @@ func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 	if ps.Checked != nil && *ps.Checked {
 		row("Check", "ok: Spotify accepted the credentials")
 	}
-	if ps.Usable {
+	switch {
+	case ps.Usable && ps.env != "" && ps.Checked == nil:
+		row("Status", "usable as far as known: credentials from the environment are not checked without --check")
+	case ps.Usable:
 		row("Status", "usable")
-	} else {
+	default:
 		row("Status", ps.Problem)
 	}
 	_, err := io.WriteString(w, cmdutil.WithProfile(b.String(), ps.Profile))
@@ -270,4 +332,13 @@ func days(d time.Duration) string {
 		return "under a day"
 	}
 	return fmt.Sprintf("%d days", n)
+}
+
+// refused marks the login as one whose refresh token Spotify refused at at:
+// every command fails until the next login.
+func (ps *profileStatus) refused(profile string, at time.Time, reason string) {
+	t := at.UTC()
+	ps.RefreshTokenRefusedAt = &t
+	ps.Usable, ps.code = false, cmdutil.ExitLogin
+	ps.Problem = fmt.Sprintf("Spotify refused the refresh token on %s (%s): run %s", t.Local().Format(time.DateOnly), reason, loginCommand(profile))
 }

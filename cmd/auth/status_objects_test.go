@@ -1,10 +1,12 @@
 package authcmd
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/auth"
 )
 
@@ -51,6 +53,31 @@ func TestWriteStatusNoMadeUpFields(t *testing.T) {
 				if strings.HasSuffix(strings.TrimSpace(l), ":") {
 					t.Errorf("empty field %q", l)
 				}
+			}
+		})
+	}
+}
+
+// TestRunStatusCheckRecorded: status --check reads /v1/me; replayed
+// recorded answers give the user line without made-up parts.
+func TestRunStatusCheckRecorded(t *testing.T) {
+	tests := []struct {
+		recorded string
+		user     string
+	}{
+		{"zmb3-spotify/current_user_display_name_null.json", "User:           username\n"},
+		{"watsonbox-exportify/me.json", "User:           watsonbox (watsonbox)\n"},
+		{"joostlek-python-spotify/current_user.json", "User:           Joost Lekkerkerker (1112264649)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.recorded, func(t *testing.T) {
+			e := cmdutiltest.WithToken(t, cmdutiltest.Options{})
+			e.Fake.ServeRecorded("/v1/me", tt.recorded)
+			if err := runStatus(context.Background(), &statusOptions{f: e.F, Check: true}); err != nil {
+				t.Fatalf("%v: %s", err, e.Err)
+			}
+			if !strings.Contains(e.Out.String(), tt.user) || !strings.Contains(e.Out.String(), "Check:          ok") {
+				t.Errorf("no %q in:\n%s", tt.user, e.Out)
 			}
 		})
 	}

@@ -56,7 +56,7 @@ func TestRunStatus(t *testing.T) {
 			e.Seed("default", now.Add(-10*day), now.Add(time.Hour))
 			e.Fake.RevokeRefreshTokens()
 			e.Fake.ExpireAccessTokens()
-		}, statusOptions{Check: true}, cmdutil.ExitLogin, []string{"Status:         check failed: "}},
+		}, statusOptions{Check: true}, cmdutil.ExitLogin, []string{"Status:         Spotify refused the refresh token on "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

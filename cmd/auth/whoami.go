@@ -68,11 +68,15 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	rows = append(rows,
 		[2]string{"Profile", src.Profile},
 		[2]string{"Stored in", src.Location()},
+	)
+	rows = append(rows, whoamiApp(o.f, src, rec)...)
+	rows = append(rows,
 		[2]string{"Scopes", scopes(rec, src.Env)},
 		[2]string{"Expires", expiry(rec, src.Env, o.f.Now())},
 	)
 	for _, r := range rows {
-		if _, err := fmt.Fprintf(out, "%-10s %s\n", r[0]+":", r[1]); err != nil {
+		// The display name is whatever its owner typed: escape controls.
+		if _, err := fmt.Fprintf(out, "%-10s %s\n", r[0]+":", auth.Printable(r[1])); err != nil {
 			return err
 		}
 	}
@@ -87,6 +91,8 @@ func scopes(rec *auth.Record, env string) string {
 		return strings.Join(rec.Scopes, " ")
 	case env == "SPOTCLI_ACCESS_TOKEN":
 		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
+	case env != "" && rec.AccessToken == "":
+		return "unknown until the first refresh (spotcli status --check)"
 	}
 	return "none"
 }
@@ -95,6 +101,9 @@ func scopes(rec *auth.Record, env string) string {
 func expiry(rec *auth.Record, env string, now time.Time) string {
 	if env == auth.EnvAccessToken {
 		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
+	}
+	if rec.ExpiresAt.IsZero() {
+		return "none yet: one is fetched with the refresh token on first use"
 	}
 	d := rec.ExpiresAt.Sub(now).Round(time.Second)
 	at := rec.ExpiresAt.Local().Format(time.RFC3339)

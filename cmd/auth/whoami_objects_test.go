@@ -52,6 +52,8 @@ func TestRunWhoamiShapes(t *testing.T) {
 			want := append(tt.want,
 				"Profile:   default",
 				"Stored in: environment (SPOTCLI_ACCESS_TOKEN)",
+				"Flow:      unknown (the token comes from SPOTCLI_ACCESS_TOKEN)",
+				"Config:    none read (credentials from the environment)",
 				"Scopes:    unknown (the token comes from SPOTCLI_ACCESS_TOKEN)",
 				"Expires:   unknown (the token comes from SPOTCLI_ACCESS_TOKEN)",
 			)

@@ -3,6 +3,7 @@ package authcmd
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,9 @@ func TestRunWhoami(t *testing.T) {
 		"Product:   premium",
 		"Profile:   default",
 		"Stored in: file (plain text) " + e.TokenPath("default"),
+		"Flow:      PKCE (Authorization Code, no client secret)",
+		"Client ID: " + cmdutiltest.ClientID,
+		"Config:    " + filepath.Join(e.Dir, "config.yaml") + " (does not exist; spotcli config set creates it)",
 		"Scopes:    " + strings.Join(cmdutiltest.Scopes, " "),
 		"Expires:   ",
 	}
@@ -47,8 +51,8 @@ func TestRunWhoami(t *testing.T) {
 			t.Errorf("line %d = %q, want %q", i+1, lines[i], w)
 		}
 	}
-	if !strings.HasSuffix(lines[8], "s)") || !strings.Contains(lines[8], " (in ") {
-		t.Errorf("expiry line %q", lines[8])
+	if last := lines[len(lines)-1]; !strings.HasSuffix(last, "s)") || !strings.Contains(last, " (in ") {
+		t.Errorf("expiry line %q", last)
 	}
 	if r.Err.Len() != 0 {
 		t.Errorf("stderr %q", r.Err)

@@ -34,6 +34,11 @@ func (f *Factory) Resolver() (*auth.Resolver, error) {
 		Now:              f.Now,
 		SaveRefreshToken: f.saveRefreshToken,
 		Warn:             f.Err,
+		OnRefused: func(profile string, rec *auth.Record, ln *auth.LoginNeededError) {
+			if err := s.NoteRefused(profile, rec, ln.Refused, f.Now()); err != nil {
+				Warn(f.Err, "could not record that Spotify refused the refresh token: %v", err)
+			}
+		},
 		OnExpiring: func(days int) {
 			if s.WarnOnce(s.Profile, "expiry-warned", f.Now().Format(time.DateOnly)) {
 				Warn(f.Err, "%s", WithProfile(fmt.Sprintf("refresh token expires in %d days: run spotcli login to renew", days), s.Profile))

@@ -18,7 +18,11 @@ const (
 	ExitOK    = 0
 	ExitError = 1
 	ExitUsage = 2
-	ExitLogin = 4
+	// ExitNothingPlaying is spotcli now's (and player status's) answer when
+	// no item is playing: nothing on stdout, so that
+	// `spotcli now || echo idle` works.
+	ExitNothingPlaying = 3
+	ExitLogin          = 4
 	// ExitRateLimited is a Retry-After longer than max_wait: try again
 	// later, nothing is broken (CI can tell "later" from "broken").
 	ExitRateLimited = 5
@@ -30,6 +34,7 @@ const ExitCodesHelp = `Exit codes:
   0    ok
   1    error
   2    usage error (unknown flag, bad value)
+  3    nothing is playing (spotcli now, spotcli player status)
   4    login needed (no stored login, refresh token no longer valid)
   5    rate limited by Spotify for longer than --max-wait: try again later
   130  interrupted (Ctrl-C)`

@@ -71,7 +71,7 @@ func TestExitCode(t *testing.T) {
 
 // TestExitCodesHelp: the help lists every code the table gives.
 func TestExitCodesHelp(t *testing.T) {
-	for _, code := range []int{ExitOK, ExitError, ExitUsage, ExitLogin, ExitRateLimited, ExitInterrupted} {
+	for _, code := range []int{ExitOK, ExitError, ExitUsage, ExitNothingPlaying, ExitLogin, ExitRateLimited, ExitInterrupted} {
 		if !strings.Contains(ExitCodesHelp, fmt.Sprintf("\n  %-4d ", code)) {
 			t.Errorf("ExitCodesHelp does not document %d:\n%s", code, ExitCodesHelp)
 		}

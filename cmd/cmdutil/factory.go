@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pkg/browser"
 	"github.com/spf13/pflag"
 	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
@@ -37,6 +36,9 @@ type Factory struct {
 	Now      func() time.Time
 	// StdoutTTY reports whether stdout is a terminal; TermWidth its width.
 	StdoutTTY func() bool
+	// StdinTTY reports whether stdin is a terminal (nil: it is not), which
+	// prompts need too.
+	StdinTTY  func() bool
 	TermWidth func() int
 	// Keyring is the OS keyring (or a mock in unit tests).
 	Keyring config.KeyringBackend
@@ -86,6 +88,7 @@ func NewFactory(build BuildInfo) *Factory {
 		Getenv:    os.Getenv,
 		Now:       time.Now,
 		StdoutTTY: func() bool { return term.IsTerminal(int(os.Stdout.Fd())) },
+		StdinTTY:  func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
 		TermWidth: func() int {
 			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 				return w
@@ -186,6 +189,7 @@ func (f *Factory) APIClient(tokens api.TokenSource) (*api.Client, error) {
 		Tokens:    tokens,
 		MaxWait:   s.MaxWait,
 		Timeout:   s.Timeout,
+		ScopeHint: f.scopeHint(s.Profile),
 	}, nil
 }
 
@@ -202,34 +206,41 @@ func (f *Factory) UserClient() (*api.Client, *auth.Source, error) {
 // Browse opens url with $BROWSER or the OS's default browser. What the
 // browser and its launcher print (xdg-open's "www-browser: not found",
 // Chromium's log lines) is theirs, not spotcli's: it reaches stderr with
-// --debug only, and stdout never, which is for data.
+// --debug only, and stdout never, which is for data. The browser starts
+// with the environment minus SPOTCLI_* (auth.BrowserEnv): the client secret
+// and any token stay in spotcli.
 func (f *Factory) Browse(url string) error {
 	if f.OpenBrowser != nil {
 		return f.OpenBrowser(url)
 	}
-	// /dev/null rather than io.Discard: a pipe would outlive spotcli in
-	// the browser it started, and kill it with SIGPIPE on its next line.
-	var chatter io.Writer = f.Err
+	env := auth.BrowserEnv(os.Environ())
+	// With --debug the browser gets stderr itself, not a pipe through
+	// SafeWriter: it may outlive spotcli, and its output is the desktop's,
+	// not Spotify's. Without, /dev/null (not io.Discard: a pipe would
+	// outlive spotcli in the browser and kill it with SIGPIPE).
+	var out io.Writer = f.Err
+	if sw, ok := out.(SafeWriter); ok {
+		out = sw.W
+	}
 	if !f.debug {
 		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 		if err != nil {
 			return fmt.Errorf("open %s: %w", os.DevNull, err)
 		}
 		defer null.Close()
-		chatter = null
+		out = null
 	}
 	if b := strings.TrimSpace(f.Getenv("BROWSER")); b != "" {
 		parts := strings.Fields(b)
 		c := exec.Command(parts[0], append(parts[1:], url)...)
-		c.Stdout, c.Stderr = chatter, chatter
+		c.Stdout, c.Stderr, c.Env = out, out, env
 		if err := c.Start(); err != nil {
 			return fmt.Errorf("run $BROWSER: %w", err)
 		}
 		go func() { _ = c.Wait() }()
 		return nil
 	}
-	browser.Stdout, browser.Stderr = chatter, chatter
-	if err := browser.OpenURL(url); err != nil {
+	if err := openDefaultBrowser(url, env, out); err != nil {
 		return errors.New("no browser could be started")
 	}
 	return nil

@@ -3,12 +3,17 @@ package cmdutil
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
-// FuzzTSV: whatever the fields hold, a row is one line of five fields, and
-// unescaping each gives the field back.
+// FuzzTSV: whatever the fields hold, a row is one line of five fields that
+// is valid UTF-8 with no control character but the tabs between fields (no
+// ESC, BEL, NUL, C1 for a terminal to obey), and unescaping each field gives
+// it back.
 func FuzzTSV(f *testing.F) {
 	for _, seed := range [][5]string{
 		{"37i9dQZF1DXcBWIGoYBM5M", "Today's Top Hits", "50", "spotify", "public"},
@@ -18,6 +23,9 @@ func FuzzTSV(f *testing.F) {
 		{"id", "emoji 🎧 and עברית", "3", "o", "public"},
 		{"", "", "", "", ""},
 		{`\`, `\\`, "\\\t", "\t\\", "\n\\n"},
+		{"osc52", "\x1b]52;c;ZXZpbA==\x07", "clear \x1b[2J\x1b[H", "nul\x00", "del\x7f"},
+		{"c1", "csi \u009b2J", "nel \u0085", "bad \x9b \xff \xc2", "nbsp\u00a0 fffd\ufffd"},
+		{`\x1b`, `\u009b`, `\x`, `\u`, "\\\x1b"},
 	} {
 		f.Add(seed[0], seed[1], seed[2], seed[3], seed[4])
 	}
@@ -31,6 +39,14 @@ func FuzzTSV(f *testing.F) {
 		if !ok || strings.ContainsAny(line, "\n\r") {
 			t.Fatalf("not one line: %q", buf.String())
 		}
+		if !utf8.ValidString(line) {
+			t.Fatalf("not UTF-8: %q", line)
+		}
+		for _, r := range line {
+			if r != '\t' && unicode.IsControl(r) {
+				t.Fatalf("control %U in %q", r, line)
+			}
+		}
 		fields := strings.Split(line, "\t")
 		if len(fields) != 5 {
 			t.Fatalf("%d fields in %q", len(fields), line)
@@ -43,8 +59,9 @@ func FuzzTSV(f *testing.F) {
 	})
 }
 
-// tsvUnescape reverses the documented escapes \t \n \r \\ and refuses
-// anything else, as a strict reader of spotcli's tsv would.
+// tsvUnescape reverses the documented escapes (\t \n \r \\, \xHH for one
+// byte, \uHHHH for a code point in UTF-8) and refuses anything else, as a
+// strict reader of spotcli's tsv would.
 func tsvUnescape(s string) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -64,6 +81,24 @@ func tsvUnescape(s string) (string, error) {
 			b.WriteByte('\r')
 		case '\\':
 			b.WriteByte('\\')
+		case 'x', 'u':
+			n := 2
+			if s[i] == 'u' {
+				n = 4
+			}
+			if i+n >= len(s) {
+				return "", fmt.Errorf("short escape in %q", s)
+			}
+			v, err := strconv.ParseUint(s[i+1:i+1+n], 16, 32)
+			if err != nil {
+				return "", fmt.Errorf("bad escape in %q: %v", s, err)
+			}
+			if n == 2 {
+				b.WriteByte(byte(v))
+			} else {
+				b.WriteRune(rune(v))
+			}
+			i += n
 		default:
 			return "", fmt.Errorf("unknown escape \\%c in %q", s[i], s)
 		}

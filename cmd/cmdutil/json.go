@@ -54,7 +54,8 @@ func writeJSON(w io.Writer, v any, indent bool) error {
 		return fmt.Errorf("not JSON: %w", err)
 	}
 	b.WriteByte('\n')
-	_, err = w.Write(b.Bytes())
+	// Spotify's strings never reach the terminal raw (SafeJSON).
+	_, err = w.Write(SafeJSON(b.Bytes()))
 	return err
 }
 

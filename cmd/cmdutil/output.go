@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 // Output Formats shared by the listing commands.
@@ -61,29 +63,63 @@ func (r *IntRange) Set(s string) error {
 	return nil
 }
 
-// tsvEscape keeps a field on one line and free of tabs, reversibly.
+// TSVEscapes documents the tsv encoding in the listing commands' help, as
+// lines indented under the format's name.
+const TSVEscapes = `          a tab, newline, carriage return or backslash in a field is written
+          \t, \n, \r, \\; any other control character as \xHH (C0 and DEL)
+          or \u00HH (C1, U+0080 to U+009F), a byte that is not UTF-8 as \xHH;
+          nothing else is escaped, so the encoding is lossless`
+
+// tsvEscape keeps a field on one line, free of tabs and of anything a
+// terminal would obey, reversibly: \t \n \r \\ for those four, \xHH for
+// any other C0 control, DEL and every byte that is not UTF-8, \u00HH for the
+// C1 controls (U+0080–U+009F: in UTF-8 they are two bytes, and some
+// terminals obey them as escape sequences). A reader undoes \xHH as one
+// byte and \uHHHH as the UTF-8 of that code point.
 func tsvEscape(s string) string {
-	if !strings.ContainsAny(s, "\t\n\r\\") {
+	if !needsTSVEscape(s) {
 		return s
 	}
-	// Byte by byte: the escaped characters are ASCII, and every other byte,
-	// valid UTF-8 or not, passes through unchanged.
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\t':
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\t':
 			b.WriteString(`\t`)
-		case '\n':
+		case r == '\n':
 			b.WriteString(`\n`)
-		case '\r':
+		case r == '\r':
 			b.WriteString(`\r`)
-		case '\\':
+		case r == '\\':
 			b.WriteString(`\\`)
+		case r == utf8.RuneError && n == 1, r < 0x20, r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r >= 0x80 && r <= 0x9f:
+			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
-			b.WriteByte(c)
+			b.WriteString(s[i : i+n])
 		}
+		i += n
 	}
 	return b.String()
+}
+
+func needsTSVEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '\\' || c >= 0x7f {
+			// Bytes from 0x80 on are fine when they are UTF-8 of U+00A0
+			// and up: look closer only then.
+			if c < 0x80 {
+				return true
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 || r <= 0x9f {
+				return true
+			}
+			i += n - 1
+		}
+	}
+	return false
 }
 
 // WriteTSV writes one line of escaped fields.
@@ -140,8 +176,78 @@ func (j *JSONWriter) Write(item json.RawMessage) error {
 		return fmt.Errorf("an item from Spotify is not JSON: %w", err)
 	}
 	j.n++
-	_, err = j.w.Write(j.buf.Bytes())
+	_, err = j.w.Write(SafeJSON(j.buf.Bytes()))
 	return err
+}
+
+// SafeJSON returns JSON text b with DEL and the C1 controls (U+0080–U+009F)
+// written as \u escapes and bytes that are not UTF-8 as \ufffd (what any
+// JSON decoder makes of them), so that JSON from Spotify never carries
+// anything a terminal would obey. Valid JSON has these only inside strings
+// (C0 controls cannot occur raw there), so the result means the same JSON.
+// b is changed in place when nothing needs escaping.
+func SafeJSON(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		c := b[i]
+		if c < 0x7f {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			out = append(out, `\ufffd`...)
+		case r <= 0x9f:
+			out = fmt.Appendf(out, `\u%04x`, r)
+		default:
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return out
+}
+
+// SafeText returns s for a terminal: tab and newline stay, every other
+// control character and every byte that is not UTF-8 is written as a visible
+// escape (auth.Printable's), so that a line from Spotify cannot move the
+// cursor, set the window title or write the clipboard.
+func SafeText(s string) string {
+	if !strings.ContainsAny(s, "\n\t") {
+		return auth.Printable(s)
+	}
+	var b strings.Builder
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' || s[i] == '\t' {
+			b.WriteString(auth.Printable(s[start:i]))
+			b.WriteByte(s[i])
+			start = i + 1
+		}
+	}
+	b.WriteString(auth.Printable(s[start:]))
+	return b.String()
+}
+
+// SafeWriter passes text through SafeText on its way to W (stderr): errors
+// and warnings quote Spotify's messages and names.
+type SafeWriter struct{ W io.Writer }
+
+func (s SafeWriter) Write(p []byte) (int, error) {
+	clean := SafeText(string(p))
+	if _, err := io.WriteString(s.W, clean); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // Close ends the array; with ndjson it does nothing.
@@ -170,6 +276,12 @@ type table struct {
 }
 
 func (t *table) add(row ...string) { t.rows = append(t.rows, row) }
+
+// WriteTable writes rows under header in aligned columns, the column fit cut
+// to width (as the listings do), for commands that have their rows at hand.
+func WriteTable(w io.Writer, width, fit int, header []string, rows [][]string) error {
+	return (&table{header: header, rows: rows, fit: fit}).render(w, width)
+}
 
 func (t *table) render(w io.Writer, width int) error {
 	all := append([][]string{t.header}, t.rows...)

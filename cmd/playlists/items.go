@@ -42,12 +42,13 @@ Output formats (-o):
           terminal), fitted to its width: ID, DURATION, then ARTISTS are left
           out before the name is cut below 30 columns
   tsv     no header; position, track id, name, artists, duration, added_at,
-          tab-separated (default when stdout is not a terminal); a tab,
-          newline, carriage return or backslash in a field is written \t, \n,
-          \r, \\
+          tab-separated (default when stdout is not a terminal);
+` + cmdutil.TSVEscapes + `
   json    one JSON array of the playlist item objects as Spotify returned them
           (indented on a terminal, compact on one line in a pipe)
   ndjson  one playlist item object per line
+  (in json and ndjson, DEL and the C1 controls inside strings are written as
+  \u escapes, which decode to the same strings)
 
 The position counts from 1 in the playlist's order (Spotify's offsets count
 from 0). The artists are joined with ", "; for a podcast episode the field

@@ -29,12 +29,14 @@ Output formats (-o):
   table   aligned columns NAME, ID, TRACKS, OWNER, VISIBILITY (default on a
           terminal), fitted to its width: VISIBILITY, OWNER, then TRACKS are
           left out before the name is cut below 30 columns
-  tsv     no header; id, name, track count, owner id, visibility, tab-separated; a tab,
-          newline, carriage return or backslash in a field is written \t, \n, \r, \\
-          (default when stdout is not a terminal)
+  tsv     no header; id, name, track count, owner id, visibility, tab-separated
+          (default when stdout is not a terminal);
+` + cmdutil.TSVEscapes + `
   json    one JSON array of the playlist objects as Spotify returned them
           (indented on a terminal, compact on one line in a pipe)
   ndjson  one playlist object per line
+  (in json and ndjson, DEL and the C1 controls inside strings are written as
+  \u escapes, which decode to the same strings)
 
 Spotify lists a playlist it no longer has (deleted or unavailable) as null:
 table and tsv leave it out and say on stderr how many they left out; json and
@@ -60,11 +62,12 @@ empty, never guessed: the track count when it gives none, the visibility when
 	return c
 }
 
-func runPlaylists(ctx context.Context, o *playlistsOptions) error {
-	client, _, err := o.f.UserClient()
+func runPlaylists(ctx context.Context, o *playlistsOptions) (err error) {
+	client, src, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
+	defer warnShortened(o.f, src, &err)
 	return o.List(ctx, o.f, client, "me/playlists", cmdutil.Listing{
 		Header: []string{"NAME", "ID", "TRACKS", "OWNER", "VISIBILITY"},
 		Fit:    0,

@@ -48,6 +48,11 @@ type Client struct {
 	// with full jitter from 250 ms.
 	Backoff func(n int) time.Duration
 
+	// ScopeHint, when set, writes the hint of a 403 for a missing scope
+	// from the scopes the request needs (ScopeRules); nil uses ScopeHint
+	// with no login flags.
+	ScopeHint func(method, path string, need []string) string
+
 	gate Gate
 }
 
@@ -232,7 +237,9 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body []byte) 
 			}
 			return nil, fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
 		case s >= 400:
-			return resp, parseError(resp)
+			e := parseError(resp)
+			c.scopeHint(e, method, u)
+			return resp, e
 		}
 		return resp, nil
 	}
@@ -317,4 +324,25 @@ func (c *Client) Get(ctx context.Context, pathOrURL string) ([]byte, error) {
 		return nil, err
 	}
 	return resp.Body, nil
+}
+
+// scopeHint names, in a 403 for a missing scope, the scopes that the
+// request needs and the command that grants them.
+func (c *Client) scopeHint(e *Error, method string, u *url.URL) {
+	if !missingScope(e) {
+		return
+	}
+	path := u.Path
+	if base, err := url.Parse(c.BaseURL); err == nil {
+		path = strings.TrimPrefix(path, strings.TrimRight(base.Path, "/"))
+	}
+	need, ok := NeededScopes(method, path)
+	if !ok || len(need) == 0 {
+		return
+	}
+	if c.ScopeHint != nil {
+		e.Hint = c.ScopeHint(method, path, need)
+	} else {
+		e.Hint = ScopeHint(method, path, need, "")
+	}
 }

@@ -137,7 +137,7 @@ func hint(e *Error) string {
 	case e.Status == 403 && (strings.Contains(m, "premium") || e.Reason == "PREMIUM_REQUIRED"):
 		return "hint: this needs a Spotify Premium account (in development mode, the app owner's account must be Premium)"
 	case e.Status == 403 && strings.Contains(m, "scope"):
-		return "hint: the login lacks a scope this call needs: run spotcli login --scopes with it"
+		return "hint: the login lacks a scope this call needs: run spotcli login --add-scopes SCOPE (Spotify's documentation of the endpoint names it)"
 	case e.Status == 404:
 		return "hint: check the id or path; Spotify also answers 404 for items the user cannot see"
 	}

@@ -246,7 +246,12 @@ func (c *Client) fetchConcurrently(ctx context.Context, first *url.URL, step, st
 	inflight := make(chan struct{}, conc)
 	go func() {
 		defer close(order)
-		for off := start; off < end; off += step {
+		n := 0 // pages to fetch, counted so that no offset overflows
+		if end > start {
+			n = (end-start-1)/step + 1
+		}
+		for i := 0; i < n; i++ {
+			off := start + i*step
 			s := slot{off: off, res: make(chan pageResult, 1)}
 			select {
 			case order <- s:

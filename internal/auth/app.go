@@ -199,6 +199,9 @@ func (a *App) apply(rec *Record, tok *oauth2.Token) {
 type LoginNeededError struct {
 	Reason string // what is wrong
 	Fix    string // what to do; "" means run spotcli login
+	// Refused is set when the accounts service refused a refresh token
+	// (invalid_grant): its description, or the error code without one.
+	Refused string
 }
 
 func (e *LoginNeededError) Error() string {
@@ -268,7 +271,11 @@ func tokenError(op string, err error) error {
 		if te.Description != "" {
 			why += " (Spotify: " + te.Description + ")"
 		}
-		return &LoginNeededError{Reason: why}
+		refused := te.Description
+		if refused == "" {
+			refused = te.Code
+		}
+		return &LoginNeededError{Reason: why, Refused: refused}
 	}
 	return te
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -16,10 +17,11 @@ const (
 )
 
 // EnvCredentials names the environment variable this run's credentials come
-// from, or "" for the stored login.
+// from, or "" for the stored login. A variable that holds only whitespace is
+// not set.
 func EnvCredentials(getenv func(string) string) string {
 	for _, k := range []string{EnvAccessToken, EnvRefreshToken} {
-		if getenv(k) != "" {
+		if strings.TrimSpace(getenv(k)) != "" {
 			return k
 		}
 	}
@@ -53,6 +55,9 @@ type Resolver struct {
 	Warn io.Writer
 	// OnExpiring is Source.OnExpiring for a stored login.
 	OnExpiring func(daysLeft int)
+	// OnRefused is told when Spotify refused a stored login's refresh
+	// token (invalid_grant), so that status can say so later.
+	OnRefused func(profile string, rec *Record, err *LoginNeededError)
 }
 
 func (r *Resolver) now() time.Time {
@@ -70,17 +75,25 @@ func (r *Resolver) warn(format string, args ...any) {
 
 // Source is this run's user credentials.
 func (r *Resolver) Source() (*Source, error) {
-	switch env := EnvCredentials(r.Getenv); env {
+	env := EnvCredentials(r.Getenv)
+	var token string
+	if env != "" {
+		var err error
+		if token, err = EnvValue(r.Getenv, env); err != nil {
+			return nil, err
+		}
+	}
+	switch env {
 	case EnvAccessToken:
 		now := r.now()
-		rec := &Record{Version: RecordVersion, AccessToken: r.Getenv(EnvAccessToken), Flow: FlowPKCE,
+		rec := &Record{Version: RecordVersion, AccessToken: token, Flow: FlowPKCE,
 			ExpiresAt: now.Add(100 * 365 * 24 * time.Hour), UpdatedAt: now}
 		return &Source{Profile: r.Profile, Env: env, Now: r.Now, cur: rec, read: true, Grant: refuseEnvAccess}, nil
 	case EnvRefreshToken:
 		if r.App == nil || r.App.ClientID == "" {
 			return nil, &SettingError{Msg: "SPOTCLI_REFRESH_TOKEN is set but SPOTCLI_CLIENT_ID is not: a refresh token can only be used by the app it was issued to"}
 		}
-		rec := &Record{Version: RecordVersion, RefreshToken: r.Getenv(EnvRefreshToken), ClientID: r.App.ClientID, Flow: r.App.Flow()}
+		rec := &Record{Version: RecordVersion, RefreshToken: token, ClientID: r.App.ClientID, Flow: r.App.Flow()}
 		src := &Source{Profile: r.Profile, Env: env, Now: r.Now, cur: rec, read: true, Grant: r.envRefresh, OnRefresh: r.onEnvRotation}
 		if r.SaveRefreshToken != "" {
 			src.CheckSave = func() error { return checkSecretFile(r.SaveRefreshToken) }
@@ -103,7 +116,15 @@ func (r *Resolver) Stored(profile string) (*Source, error) {
 	}
 	src := &Source{Profile: profile, Store: store, Now: r.Now, Warn: r.Warn}
 	if r.App != nil {
-		src.Grant = r.App.Refresh
+		app, onRefused := r.App, r.OnRefused
+		src.Grant = func(ctx context.Context, rec *Record) (*Record, error) {
+			next, err := app.Refresh(ctx, rec)
+			var ln *LoginNeededError
+			if onRefused != nil && errors.As(err, &ln) && ln.Refused != "" {
+				onRefused(profile, rec, ln)
+			}
+			return next, err
+		}
 	}
 	if r.Lock != nil {
 		src.Lock = r.Lock(profile)

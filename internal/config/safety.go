@@ -30,9 +30,10 @@ func (e *UnsafeFileError) Error() string {
 // vetConfigFile refuses a config file that someone other than the user (or
 // root) owns or may change, as ssh does with ~/.ssh/config: its accounts_url
 // and api_url decide where the tokens are sent. A file that does not exist is
-// fine (nothing is read); one that is not a regular file or is huge is
-// refused, since reading it could hang or eat the memory.
-func vetConfigFile(path string, euid int) error {
+// fine (nothing is read). At the default path, one that is not a regular file
+// or is huge is refused, since reading it could hang or eat the memory; a
+// file named by --config may be a pipe (--config <(pass show spotcli)).
+func vetConfigFile(path string, euid int, named bool) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -40,10 +41,10 @@ func vetConfigFile(path string, euid int) error {
 		}
 		return fmt.Errorf("config file %s: %v", path, err)
 	}
-	if !fi.Mode().IsRegular() {
+	if !fi.Mode().IsRegular() && !(named && fi.Mode()&(fs.ModeNamedPipe|fs.ModeCharDevice) != 0) {
 		return fmt.Errorf("config file %s is not a regular file (%s): replace it with a file, or point --config elsewhere", path, kind(fi))
 	}
-	if fi.Size() > maxConfigFile {
+	if fi.Mode().IsRegular() && fi.Size() > maxConfigFile {
 		return fmt.Errorf("config file %s is %d bytes, more than a config file can be (1 MiB): fix or remove it", path, fi.Size())
 	}
 	uid, gid, ok := ownerOf(fi)

@@ -317,3 +317,60 @@ func TestFileStoreRefusesReadableRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestStateFilesDoNotBlock: a FIFO in place of the profile index entry or the
+// warning state costs an error or a repeated warning, never a hang.
+func TestStateFilesDoNotBlock(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no FIFOs")
+	}
+	dir := t.TempDir()
+	s := &config.Settings{Dir: dir, Profile: "work"}
+	for _, p := range []string{filepath.Join(dir, "profiles", "work"), filepath.Join(dir, "state", "work.expiry")} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := withinSeconds(t, 10, func() error { return s.NoteProfile("work", true) }); err == nil {
+		t.Error("NoteProfile into a FIFO: no error")
+	}
+	withinSeconds(t, 10, func() error {
+		if !s.WarnOnce("work", "expiry", "2026-12-02") {
+			t.Error("WarnOnce with a FIFO as its state: the warning was dropped")
+		}
+		return nil
+	})
+}
+
+// TestConfigFileNamedPipe: a pipe named by --config is the user's choice
+// (--config <(pass show spotcli)) and is read.
+func TestConfigFileNamedPipe(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no FIFOs")
+	}
+	_, getenv := isolate(t)
+	path := filepath.Join(t.TempDir(), "pipe.yaml")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		f.WriteString("client_id: from-the-pipe\n")
+		f.Close()
+	}()
+	var s *config.Settings
+	err := withinSeconds(t, 10, func() error {
+		var err error
+		s, err = config.Load(config.LoadOptions{Getenv: getenv, ConfigFile: path})
+		return err
+	})
+	if err != nil || s.ClientID != "from-the-pipe" {
+		t.Fatalf("Load = %+v, %v", s, err)
+	}
+}

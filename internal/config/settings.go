@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"github.com/spotcli/spotcli/internal/auth"
 )
 
 // Keys and their defaults. Every key is read from SPOTCLI_<KEY> too.
@@ -30,6 +31,7 @@ const (
 	KeyMaxWait      = "max_wait"
 	KeyTimeout      = "http_timeout"
 	KeyKeyringWait  = "keyring_timeout"
+	KeyDevice       = "device"
 )
 
 // DefaultScopes are asked for at login unless scopes says otherwise.
@@ -54,6 +56,7 @@ func Defaults() []Default {
 		{KeyMaxWait, "2m", "longest Retry-After spotcli waits out before failing"},
 		{KeyTimeout, "30s", "how long one HTTP request may take before spotcli gives up on it"},
 		{KeyKeyringWait, "5s", "how long a keyring call may take (a locked keyring can block forever) before spotcli treats the keyring as unavailable"},
+		{KeyDevice, "", "the Spotify Connect device (name, unique name prefix or ID) that player commands target when no device is active"},
 	}
 }
 
@@ -73,6 +76,7 @@ type Settings struct {
 	MaxWait      time.Duration
 	Timeout      time.Duration
 	KeyringWait  time.Duration
+	Device       string
 
 	// ConfigProfiles are the profiles named in the config file.
 	ConfigProfiles []string
@@ -95,6 +99,12 @@ type LoadOptions struct {
 	// environment, and HOME may be read-only or missing. An explicit
 	// ConfigFile is still read.
 	NoConfigDir bool
+	// NoEnv ignores the SPOTCLI_<KEY> variables: the file alone is judged
+	// (spotcli config set checks the file it is about to write).
+	NoEnv bool
+	// Profile, when set, is the profile whose settings are resolved,
+	// whatever the flags, the environment and the file say.
+	Profile string
 }
 
 // ConfigDir is SPOTCLI_CONFIG_DIR, or spotcli under the OS's config directory.
@@ -142,7 +152,9 @@ func Load(o LoadOptions) (*Settings, error) {
 	for _, d := range Defaults() {
 		v.SetDefault(d.Key, d.Value)
 		// Explicit binding: AutomaticEnv alone misses keys nobody Set.
-		_ = v.BindEnv(d.Key, "SPOTCLI_"+strings.ToUpper(d.Key))
+		if !o.NoEnv {
+			_ = v.BindEnv(d.Key, "SPOTCLI_"+strings.ToUpper(d.Key))
+		}
 	}
 	if o.Flags != nil {
 		for _, d := range Defaults() {
@@ -159,7 +171,7 @@ func Load(o LoadOptions) (*Settings, error) {
 	v.SetConfigType("yaml")
 	if o.NoConfigDir && o.ConfigFile == "" {
 		s.ConfigFile = ""
-	} else if err := vetConfigFile(s.ConfigFile, os.Geteuid()); err != nil {
+	} else if err := vetConfigFile(s.ConfigFile, os.Geteuid(), o.ConfigFile != ""); err != nil {
 		return nil, err
 	} else if err := v.ReadInConfig(); err != nil {
 		var nf viper.ConfigFileNotFoundError
@@ -179,6 +191,9 @@ func Load(o LoadOptions) (*Settings, error) {
 	}
 	sort.Strings(s.ConfigProfiles)
 	s.Profile = v.GetString(KeyProfile)
+	if o.Profile != "" {
+		s.Profile = o.Profile
+	}
 	if !ValidProfile(s.Profile) {
 		return nil, &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", s.Profile)}
 	}
@@ -191,7 +206,7 @@ func Load(o LoadOptions) (*Settings, error) {
 		}
 		// Ask the environment viper reads, not getenv: otherwise the
 		// profile's value would override a SPOTCLI_<KEY> that viper did see.
-		if os.Getenv("SPOTCLI_"+strings.ToUpper(k)) != "" {
+		if !o.NoEnv && os.Getenv("SPOTCLI_"+strings.ToUpper(k)) != "" {
 			continue
 		}
 		if f := o.Flags; f != nil {
@@ -204,6 +219,11 @@ func Load(o LoadOptions) (*Settings, error) {
 
 	s.ClientID = strings.TrimSpace(v.GetString(KeyClientID))
 	s.ClientSecret = strings.TrimSpace(v.GetString(KeyClientSecret))
+	for _, c := range []struct{ key, val string }{{KeyClientID, s.ClientID}, {KeyClientSecret, s.ClientSecret}} {
+		if err := checkCredential(c.key, c.val, s.ConfigFile, o.Flags, o.NoEnv); err != nil {
+			return nil, err
+		}
+	}
 	s.RedirectURI = v.GetString(KeyRedirectURI)
 	s.Scopes = SplitScopes(v.GetString(KeyScopes))
 	if sl := v.GetStringSlice(KeyScopes); len(s.Scopes) == 0 && len(sl) > 0 {
@@ -232,12 +252,35 @@ func Load(o LoadOptions) (*Settings, error) {
 	if err != nil || s.KeyringWait <= 0 {
 		return nil, &UsageError{fmt.Sprintf("invalid keyring_timeout %q: use a positive duration such as 5s", kw)}
 	}
+	s.Device = strings.TrimSpace(v.GetString(KeyDevice))
 	for _, u := range []struct{ key, val string }{{KeyAccountsURL, s.AccountsURL}, {KeyAPIURL, s.APIURL}} {
 		if err := checkBaseURL(u.key, u.val); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// checkCredential refuses a client ID or secret with whitespace or a
+// control character inside (around it, it was trimmed), naming where the
+// value came from: a flag, the SPOTCLI_ variable or the config file.
+func checkCredential(key, val, file string, flags *pflag.FlagSet, noEnv bool) error {
+	where := key + " in " + file
+	if fl := flagOf(flags, key); fl != nil && fl.Changed {
+		where = "--" + fl.Name
+	} else if !noEnv && os.Getenv("SPOTCLI_"+strings.ToUpper(key)) != "" {
+		where = "SPOTCLI_" + strings.ToUpper(key)
+	}
+	// A configuration error (auth.SettingError, exit 1), as the same check
+	// of the credential variables is: not a bad command line.
+	return auth.CheckToken(where, val)
+}
+
+func flagOf(flags *pflag.FlagSet, key string) *pflag.Flag {
+	if flags == nil {
+		return nil
+	}
+	return flags.Lookup(strings.ReplaceAll(key, "_", "-"))
 }
 
 // SplitScopes splits a space- or comma-separated scope list.

@@ -112,6 +112,8 @@ var settingsKeys = []struct {
 		get: func(s *config.Settings) any { return s.Timeout }, want: func(r string) any { return mustDuration(r) }},
 	{key: config.KeyKeyringWait, flag: "2s", env: "1s", file: "10s",
 		get: func(s *config.Settings) any { return s.KeyringWait }, want: func(r string) any { return mustDuration(r) }},
+	{key: config.KeyDevice, flag: "Flag Speaker", env: "Env Phone", file: "File Laptop",
+		get: func(s *config.Settings) any { return s.Device }, want: func(r string) any { return r }},
 }
 
 func defaultValue(t *testing.T, key string) string {
@@ -129,7 +131,7 @@ func TestDefaultsTable(t *testing.T) {
 	keys := []string{
 		config.KeyClientID, config.KeyClientSecret, config.KeyRedirectURI, config.KeyScopes,
 		config.KeyAccountsURL, config.KeyAPIURL, config.KeyTokenStore, config.KeyProfile, config.KeyMaxWait,
-		config.KeyTimeout, config.KeyKeyringWait,
+		config.KeyTimeout, config.KeyKeyringWait, config.KeyDevice,
 	}
 	var got []string
 	for _, d := range config.Defaults() {

@@ -26,7 +26,8 @@ func (s *Settings) NoteProfile(profile string, present bool) error {
 	if err := os.MkdirAll(s.indexDir(), 0o700); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY, 0o600)
+	// Non-blocking: a FIFO put there must not hang the command.
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|openNonBlock, 0o600)
 	if err != nil {
 		return err
 	}

@@ -82,6 +82,7 @@ type Server struct {
 	content        *content                 // playlist items and the catalog (items.go), made on first use
 	transition     bool                     // SetTransitionShapes
 	recorded       map[string]recordedRoute // answers recorded from the real API, by route (recorded.go)
+	players        *players                 // the player (player.go), made on first use
 	faults         []*activeFault
 	rateEvery      int
 	rateRetryAfter int // seconds

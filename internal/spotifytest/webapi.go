@@ -114,7 +114,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	default:
 		// Playlist items, the catalog and search (items.go, catalog.go).
-		if handler, method = s.contentRoute(r.URL.Path, r.Method); handler == nil {
+		if handler, method = s.playerOrContentRoute(r.URL.Path, r.Method); handler == nil {
 			writeAPIError(w, http.StatusNotFound, msgNotFound)
 			return
 		}
