@@ -189,7 +189,7 @@ func TestExpiryWarningOncePerDay(t *testing.T) {
 func TestAppTokenRun(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	r := h.mustRun(2, "", "token", "--app")
+	r := h.mustRun(1, "", "token", "--app") // a configuration error, not a usage error
 	if !strings.Contains(r.stderr, "client_secret") {
 		t.Errorf("%s", r)
 	}
