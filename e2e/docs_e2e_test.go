@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -19,7 +20,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/config"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
@@ -91,14 +94,14 @@ var docOffline = map[string]string{
 	`man -w spotcli`:                                                                                               "needs the package installed (scripts/packages.sh checks the man pages in it)",
 	`brew install spotcli/tap/spotcli`:                                                                             "Homebrew and the published tap",
 	`sha256sum --ignore-missing -c checksums.txt`:                                                                  "needs a release's downloaded files (scripts/goreleaser.sh builds a snapshot)",
-	`mkdir spotcli-1.2.3 && tar -xzf spotcli_1.2.3_linux_amd64.tar.gz -C spotcli-1.2.3 && cd spotcli-1.2.3`: "needs a downloaded release archive",
-	`install -D -m 755 spotcli ~/.local/bin/spotcli`:                                                        "copies files of a release archive",
-	`install -D -m 644 -t ~/.local/share/man/man1 man/man1/*.1`:                                             "copies files of a release archive",
-	`install -D -m 644 completions/spotcli.bash ~/.local/share/bash-completion/completions/spotcli`:         "copies files of a release archive",
-	`install -D -m 644 completions/_spotcli ~/.local/share/zsh/site-functions/_spotcli`:                     "copies files of a release archive",
-	`install -D -m 644 completions/spotcli.fish ~/.config/fish/completions/spotcli.fish`:                    "copies files of a release archive",
-	`GOTOOLCHAIN=go1.27.3 go install github.com/spotcli/spotcli@latest`:                                     "downloads spotcli's published module",
-	`GOTOOLCHAIN=go1.27.3 go run ./bench        # flags: -latency 40ms -playlists 5000 -big 10000 -runs 50`: "the benchmarks take minutes (docs/performance.md keeps their table)",
+	`mkdir spotcli-1.2.3 && tar -xzf spotcli_1.2.3_linux_amd64.tar.gz -C spotcli-1.2.3 && cd spotcli-1.2.3`:                             "needs a downloaded release archive",
+	`install -D -m 755 spotcli ~/.local/bin/spotcli`:                                                                                    "copies files of a release archive",
+	`install -D -m 644 -t ~/.local/share/man/man1 man/man1/*.1`:                                                                         "copies files of a release archive",
+	`install -D -m 644 completions/spotcli.bash ~/.local/share/bash-completion/completions/spotcli`:                                     "copies files of a release archive",
+	`install -D -m 644 completions/_spotcli ~/.local/share/zsh/site-functions/_spotcli`:                                                 "copies files of a release archive",
+	`install -D -m 644 completions/spotcli.fish ~/.config/fish/completions/spotcli.fish`:                                                "copies files of a release archive",
+	`GOTOOLCHAIN=go1.27.3 go install github.com/spotcli/spotcli@latest`:                                                                 "downloads spotcli's published module",
+	`GOTOOLCHAIN=go1.27.3 go run ./bench        # flags: -latency 40ms -playlists 5000 -big 10000 -runs 50 -only paging|export|startup`: "the benchmarks take minutes (docs/performance.md keeps their table)",
 	`dbus-run-session -- sh -c '
     printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     spotcli login'`: "starts a D-Bus session and unlocks a real gnome-keyring with a password (e2e/keyring_e2e_test.go covers the keyring)",
@@ -308,6 +311,22 @@ func newDocWorld(t *testing.T) *docWorld {
 		Items: []spotifytest.Track{{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna Give You Up", Artists: []string{"Rick Astley"}, DurationMS: 213000},
 			{ID: "6rqhFgbbKwnb9MLmUQDhG6", Name: "Dancing Queen", Artists: []string{"ABBA"}, DurationMS: 231000}},
 		Progress: 42 * time.Second})
+	// The edit commands' Examples: a search for ABBA finds something, the
+	// library holds one of its songs, and the files import reads are there
+	// (a playlist file of spotcli export, an Exportify CSV).
+	h.fake.SaveToLibrary("alice", "spotify:track:6rqhFgbbKwnb9MLmUQDhG6")
+	backup := `{"playlist":{"id":"3cEYpjA9oz9GiPac4AsH4n","name":"Road trip","public":true},"items":[{"item":{"uri":"spotify:track:4uLU6hMCjMI75M1A2tKUQC","type":"track"}},{"item":null}]}`
+	if err := os.MkdirAll(filepath.Join(h.dir, "backup", "playlists"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		filepath.Join("backup", "playlists", "3cEYpjA9oz9GiPac4AsH4n.json"): backup,
+		"abba_mix.csv": "Track URI,Track Name\nspotify:track:6rqhFgbbKwnb9MLmUQDhG6,Dancing Queen\n",
+	} {
+		if err := os.WriteFile(filepath.Join(h.dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// The reader set the client ID in the config file (docs/setup.md);
 	// the environment does not carry the harness's.
 	delete(h.env, "SPOTCLI_CLIENT_ID")
@@ -349,9 +368,9 @@ func newDocWorld(t *testing.T) *docWorld {
 	// The docs' placeholders for a secret and a refresh token the reader
 	// has at hand.
 	h.env["SECRET"] = docClientSecret
-	_, spare := h.fake.IssueTokens(docClientID, "alice", defaultScopes, spotifytest.FlowPKCE, time.Now())
+	_, spare := h.fake.IssueTokens(docClientID, "alice", docDefaultScopes, spotifytest.FlowPKCE, time.Now())
 	h.env["TOKEN"] = spare
-	w.login(defaultScopes)
+	w.login(docDefaultScopes)
 	return w
 }
 
@@ -367,6 +386,61 @@ func (w *docWorld) login(scopes []string) {
 	})
 }
 
+// docDefaultScopes are what spotcli login asks for by default.
+var docDefaultScopes = config.SplitScopes(config.DefaultScopes)
+
+// scopesForLine is the default scopes plus those that the spotcli commands
+// of line need by api.ScopeRules, beyond the default ones (extra says
+// whether there are any).
+func scopesForLine(line string) (scopes []string, extra bool) {
+	scopes = append([]string{}, docDefaultScopes...)
+	have := map[string]bool{}
+	for _, s := range scopes {
+		have[s] = true
+	}
+	for _, words := range spotcliCommands(line) {
+		path := strings.Join(words, " ")
+		for _, r := range api.ScopeRules {
+			for _, c := range r.Commands {
+				if c == "api" || (path != c && !strings.HasPrefix(path, c+" ")) {
+					continue
+				}
+				// Where any one scope of a rule will do, a default one
+				// is enough.
+				if slices.ContainsFunc(r.Scopes, func(s string) bool { return have[s] }) {
+					continue
+				}
+				for _, s := range r.Scopes {
+					scopes, have[s], extra = append(scopes, s), true, true
+				}
+			}
+		}
+	}
+	return scopes, extra
+}
+
+// spotcliCommands are the command paths of the spotcli commands in a
+// shell line: `id=$(spotcli playlists create "x") && spotcli playlists add`
+// gives [playlists create] and [playlists add].
+func spotcliCommands(line string) [][]string {
+	f := strings.Fields(strings.NewReplacer("$(", " ", "(", " ", ")", " ", "|", " | ", "&&", " ; ", ";", " ; ", "=", " ").Replace(line))
+	var out [][]string
+	for i, w := range f {
+		if w != "spotcli" {
+			continue
+		}
+		var words []string
+		for _, x := range f[i+1:] {
+			if strings.Trim(x, "abcdefghijklmnopqrstuvwxyz-") != "" || strings.HasPrefix(x, "-") {
+				break
+			}
+			words = append(words, x)
+		}
+		out = append(out, words)
+	}
+	return out
+}
+
 // needsRE is a line's "# needs ..." comment: what the line needs beyond the
 // default login, which the doc says next to it: scopes, or client_secret
 // (the app's secret, for --app).
@@ -378,17 +452,22 @@ func (w *docWorld) check(l docLine) {
 	t.Helper()
 	line := l.cmd
 	var extraEnv []string
+	// The commands that write (playlists add, library save, ...) need scopes
+	// a default login lacks; their --help and the 403 say which. The line
+	// runs as after the spotcli login --add-scopes that the hint names.
+	scopes, extra := scopesForLine(line)
 	if m := needsRE.FindStringSubmatch(line); m != nil {
-		scopes := append([]string{}, defaultScopes...)
 		for _, n := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ' ' || r == ',' }) {
 			if n == "client_secret" {
 				extraEnv = append(extraEnv, "SPOTCLI_CLIENT_SECRET="+docClientSecret)
 				continue
 			}
-			scopes = append(scopes, n)
+			scopes, extra = append(scopes, n), true
 		}
+	}
+	if extra {
 		w.login(scopes)
-		defer w.login(defaultScopes)
+		defer w.login(docDefaultScopes)
 	}
 	// A user at an SSH terminal pastes the address the browser ended up at
 	// (docs/headless.md, steps 1 to 3): pasting-user plays that user.
