@@ -15,6 +15,7 @@ declare -A NEEDED=(
   [dbus-send]=dbus
   [gnome-keyring-daemon]=gnome-keyring
   [chromium]=chromium
+  # the docs' examples pipe into jq (e2e TestDocExamples runs them)
   [jq]=jq
 )
 

@@ -35,12 +35,18 @@ func NewFactory(build BuildInfo) *cmdutil.Factory { return cmdutil.NewFactory(bu
 // Run is the whole process, for main and for the end-to-end tests' copy of
 // the binary: it ends on Ctrl-C or SIGTERM, and returns the exit code.
 func Run(build BuildInfo, args []string) int {
+	return RunFactory(NewFactory(build), args)
+}
+
+// RunFactory is Run with a Factory the caller made (the end-to-end tests'
+// binary sets ShortLinkBase on it).
+func RunFactory(f *cmdutil.Factory, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// With SIGPIPE handled, a write to a closed pipe returns EPIPE instead of
 	// killing the process, and Main ends quietly with exit 0.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	return Main(ctx, NewFactory(build), args)
+	return Main(ctx, f, args)
 }
 
 // Main runs spotcli with args and returns the exit code.
@@ -55,7 +61,7 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root.SetIn(f.In)
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)
-	err := root.ExecuteContext(ctx)
+	ran, err := root.ExecuteContextC(ctx)
 	code := cmdutil.ExitCode(ctx, err)
 	var se *cmdutil.SilentExit
 	if code == cmdutil.ExitOK || errors.As(err, &se) {
@@ -65,9 +71,14 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		fmt.Fprintln(f.Err, "spotcli: interrupted")
 		return code
 	}
-	fmt.Fprintf(f.Err, "spotcli: %v\n", err)
+	fmt.Fprintf(f.Err, "spotcli: %s\n", cmdutil.WithProfile(err.Error(), f.Profile()))
 	if code == cmdutil.ExitUsage && !strings.Contains(err.Error(), "--help") {
-		fmt.Fprintln(f.Err, "Run 'spotcli --help' for usage.")
+		// The help of the command that refused the line, not the root's.
+		path := "spotcli"
+		if ran != nil {
+			path = ran.CommandPath()
+		}
+		fmt.Fprintf(f.Err, "Run '%s --help' for usage.\n", path)
 	}
 	return code
 }
@@ -125,6 +136,10 @@ made for pipes: data on stdout, everything else on stderr.
 	root.AddCommand(devCommands(f)...)
 	// After every AddCommand: completions are registered by walking the tree.
 	registerCompletions(root, f)
+	// cobra's completion commands keep the writer they are made with.
+	root.SetOut(f.Out)
+	root.SetErr(f.Err)
+	setupBashCompletion(root)
 	return root
 }
 

@@ -71,7 +71,15 @@ const (
 	chromeLightPNG   = "final-light.png"
 	chromeDarkPNG    = "final-dark.png"
 	chromeLogFile    = "chromium.log"
+	// chromeDoneFile is written when the launcher exits: spotcli does not
+	// wait for its browser (nor pass it its stderr, without --debug).
+	chromeDoneFile = "launcher.done"
 )
+
+// launcherDone marks the launcher's end for the test.
+func launcherDone(dir string) {
+	_ = os.WriteFile(filepath.Join(dir, chromeDoneFile), nil, 0o600)
+}
 
 // chromeBrowserMain is the "browser" spotcli opens in the browser tests. It
 // drives headless Chromium through the login as a person would, saves what
@@ -84,14 +92,18 @@ func chromeBrowserMain() {
 	time.AfterFunc(chromeBrowserWatchdog, func() {
 		fmt.Fprintln(os.Stderr, "chromebrowser: watchdog: giving up")
 		killChromeUnder(dir)
+		launcherDone(dir)
 		os.Exit(3)
 	})
 	authorize := os.Args[len(os.Args)-1]
 	if err := runChromeBrowser(dir, os.Getenv(envChromeAction), authorize); err != nil {
 		fmt.Fprintln(os.Stderr, "chromebrowser:", err)
+		_ = os.WriteFile(filepath.Join(dir, "launcher.err"), []byte(err.Error()), 0o600)
 		abortLogin(authorize)
+		launcherDone(dir)
 		os.Exit(1)
 	}
+	launcherDone(dir)
 }
 
 // abortLogin ends the login in progress at once, as an authorization server
@@ -384,9 +396,18 @@ func browserLogin(t *testing.T, action string) (*harness, result, chromeVisit) {
 	h.env[envChromePath] = chrome
 
 	start := time.Now()
-	// run returns once the launcher has exited too: it holds spotcli's stderr.
 	r := h.run("", "login", "--timeout", "45s")
 	t.Logf("spotcli login with Chromium clicking %s took %s", action, time.Since(start).Round(time.Millisecond))
+	// spotcli does not wait for its browser: wait for the launcher's end
+	// (its watchdog bounds it).
+	for deadline := time.Now().Add(chromeBrowserWatchdog + 10*time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, chromeDoneFile)); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "launcher.err")); err == nil {
+		t.Logf("chromebrowser: %s", b)
+	}
 	if left := chromeProcesses(dir); len(left) > 0 {
 		killChromeUnder(dir)
 		t.Errorf("Chromium processes outlived the launcher: %v", left)

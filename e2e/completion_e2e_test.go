@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
 // bashScript writes the bash completion script that spotcli generates.
@@ -63,47 +65,104 @@ func TestBashCompletionLoads(t *testing.T) {
 	}
 }
 
+// bashComplete completes the command line words (the cursor at the end of
+// the last) in a bash that sources spotcli's script, through the script and
+// spotcli __complete, and returns what bash would offer. withPackage loads
+// the bash-completion package first; without it, nothing of it is there.
+func bashComplete(t *testing.T, h *harness, script string, withPackage bool, words ...string) []string {
+	t.Helper()
+	const pkg = "/usr/share/bash-completion/bash_completion"
+	load := `if declare -F _get_comp_words_by_ref >/dev/null; then echo "bash-completion is loaded" >&2; exit 3; fi`
+	if withPackage {
+		if _, err := os.Stat(pkg); err != nil {
+			t.Skip("the bash-completion package is not installed")
+		}
+		load = "source " + pkg
+	}
+	var quoted []string
+	for _, w := range words {
+		quoted = append(quoted, bashQuote(w))
+	}
+	line := strings.Join(words, " ")
+	out := runBash(t, h, load+`
+# Outside a real completion, bash's compopt refuses to run.
+compopt() { :; }
+source `+bashQuote(script)+`
+COMP_WORDS=(`+strings.Join(quoted, " ")+`)
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+COMP_LINE=`+bashQuote(line)+`
+COMP_POINT=${#COMP_LINE}
+COMP_TYPE=9
+__start_spotcli spotcli "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"`)
+	return strings.Fields(out)
+}
+
 // TestBashCompletionOffersProfiles completes "spotcli --profile <TAB>" in
-// bash, through the generated script and spotcli __complete.
+// bash, with and without the bash-completion package (README: completion
+// needs nothing installed).
 func TestBashCompletionOffersProfiles(t *testing.T) {
 	h := newHarness(t)
 	now := time.Now()
 	h.seed("default", now, now.Add(time.Hour))
 	h.seed("work", now, now.Add(time.Hour))
 	script := bashScript(t, h)
-
-	// The script takes the words from bash-completion's
-	// _get_comp_words_by_ref; without that package, a stand-in that does
-	// the same for a plain command line. The words are as bash splits them,
-	// the cursor on the last (empty) one.
-	out := runBash(t, h, `
-if [ -r /usr/share/bash-completion/bash_completion ]; then
-  source /usr/share/bash-completion/bash_completion
-else
-  _get_comp_words_by_ref() {
-    cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cword=$COMP_CWORD
-    words=("${COMP_WORDS[@]}")
-  }
-fi
-# Outside a real completion, bash's compopt refuses to run.
-compopt() { :; }
-source `+bashQuote(script)+`
-COMP_WORDS=(spotcli --profile "")
-COMP_CWORD=2
-COMP_LINE="spotcli --profile "
-COMP_POINT=${#COMP_LINE}
-COMP_TYPE=9
-__start_spotcli spotcli "" --profile
-printf '%s\n' "${COMPREPLY[@]}"`)
-	got := strings.Fields(out)
-	if strings.Join(got, " ") != "default work" {
-		t.Errorf("bash offers %q for spotcli --profile <TAB>, want default and work", out)
+	for _, withPackage := range []bool{false, true} {
+		got := bashComplete(t, h, script, withPackage, "spotcli", "--profile", "")
+		if strings.Join(got, " ") != "default work" {
+			t.Errorf("bash-completion loaded %v: bash offers %q for spotcli --profile <TAB>, want default and work", withPackage, got)
+		}
+		got = bashComplete(t, h, script, withPackage, "spotcli", "--profile", "w")
+		if strings.Join(got, " ") != "work" {
+			t.Errorf("bash-completion loaded %v: bash offers %q for spotcli --profile w<TAB>", withPackage, got)
+		}
 	}
 
 	// The same, asked of spotcli directly.
 	r := h.mustRun(0, "", "__complete", "--profile", "")
 	if r.stdout != "default\nwork\n:4\n" {
 		t.Errorf("spotcli __complete --profile '': %q", r.stdout)
+	}
+}
+
+// TestBashCompletionWithoutPackage: in a bash without bash-completion,
+// commands and flags complete too.
+func TestBashCompletionWithoutPackage(t *testing.T) {
+	h := newHarness(t)
+	script := bashScript(t, h)
+	if got := bashComplete(t, h, script, false, "spotcli", "playl"); strings.Join(got, " ") != "playlists" {
+		t.Errorf("spotcli playl<TAB>: %q", got)
+	}
+	if got := bashComplete(t, h, script, false, "spotcli", "playlists", "--li"); strings.Join(got, " ") != "--limit" {
+		t.Errorf("spotcli playlists --li<TAB>: %q", got)
+	}
+}
+
+// TestCompletePlaylistItems: "spotcli playlists items <TAB>" offers the
+// user's playlists through the stored login: the ID, the name as its
+// description; nothing (and no error) without a login.
+func TestCompletePlaylistItems(t *testing.T) {
+	h := newHarness(t)
+	r := h.mustRun(0, "", "__complete", "playlists", "items", "")
+	if r.stdout != ":4\n" || strings.Contains(r.stderr, "spotcli:") {
+		t.Errorf("without a login: %s", r)
+	}
+	h.loginAlice()
+	h.fake.AddPlaylists("alice",
+		spotifytest.Playlist{ID: "3cEYpjA9oz9GiPac4AsH4n", Name: "Road trip", Public: true},
+		spotifytest.Playlist{ID: "5ABHKGoOzxkaa28ttQV9sE", Name: "ABBA\tmix\nnew line", Public: true},
+	)
+	r = h.mustRun(0, "", "__complete", "playlists", "items", "")
+	if want := "3cEYpjA9oz9GiPac4AsH4n\tRoad trip\n5ABHKGoOzxkaa28ttQV9sE\tABBA mix new line\n:4\n"; r.stdout != want {
+		t.Errorf("spotcli __complete playlists items '':\n%q\nwant\n%q", r.stdout, want)
+	}
+	r = h.mustRun(0, "", "__complete", "playlists", "items", "5A")
+	if !strings.HasPrefix(r.stdout, "5ABHKGoOzxkaa28ttQV9sE\t") || strings.Contains(r.stdout, "3cEY") {
+		t.Errorf("a prefix: %q", r.stdout)
+	}
+	script := bashScript(t, h)
+	if got := bashComplete(t, h, script, false, "spotcli", "playlists", "items", "3c"); strings.Join(got, " ") != "3cEYpjA9oz9GiPac4AsH4n" {
+		t.Errorf("bash offers %q for spotcli playlists items 3c<TAB>", got)
 	}
 }
 

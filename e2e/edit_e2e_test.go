@@ -15,9 +15,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/spf13/cobra"
-	"github.com/spotcli/spotcli/cmd"
-	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
@@ -205,83 +202,6 @@ func TestEditFailureThenRerun(t *testing.T) {
 	if !strings.Contains(r.stderr, `line 2: "not-a-track" is not a Spotify item`) || !strings.Contains(r.stderr, "nothing was sent") {
 		t.Errorf("bad line: %s", r)
 	}
-}
-
-// exampleFixture gives alice what the Examples of the edit commands name:
-// playlists "Road trip", "ABBA mix", "Liked backup" and
-// 3cEYpjA9oz9GiPac4AsH4n, the tracks, an album, and the files import reads.
-func (h *harness) exampleFixture() {
-	h.loginEdit(false, 40)
-	h.fake.AddTracks(spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna", Artists: []string{"Rick"}})
-	h.fake.AddPlaylists("alice",
-		spotifytest.Playlist{ID: "0RoadTrip0000000000001", Name: "Road trip"},
-		spotifytest.Playlist{ID: "0AbbaMix00000000000001", Name: "ABBA mix", Public: true},
-		spotifytest.Playlist{ID: "0LikedBackup0000000001", Name: "Liked backup"},
-		spotifytest.Playlist{ID: "3cEYpjA9oz9GiPac4AsH4n", Name: "Backed up", Public: true},
-	)
-	h.fake.AddPlaylistItems("3cEYpjA9oz9GiPac4AsH4n", spotifytest.PlaylistItem{Track: &spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna", Artists: []string{"Rick"}}})
-	h.fake.SaveToLibrary("alice", "spotify:track:4uLU6hMCjMI75M1A2tKUQC", "spotify:track:0Abba00000000000000001")
-	doc := `{"playlist":{"id":"3cEYpjA9oz9GiPac4AsH4n","name":"Backed up","public":false},"items":[{"item":{"uri":"spotify:track:4uLU6hMCjMI75M1A2tKUQC","type":"track"}},{"item":null}]}`
-	_ = os.MkdirAll(filepath.Join(h.dir, "backup", "playlists"), 0o755)
-	_ = os.WriteFile(filepath.Join(h.dir, "backup", "playlists", "3cEYpjA9oz9GiPac4AsH4n.json"), []byte(doc), 0o600)
-	_ = os.WriteFile(filepath.Join(h.dir, "abba_mix.csv"), []byte("Track URI,Track Name\nspotify:track:0Abba00000000000000000,Song 0\n"), 0o600)
-}
-
-// editCommands are the commands of issue 17, whose Examples must run.
-var editCommands = [][]string{
-	{"search"},
-	{"playlists", "create"}, {"playlists", "add"}, {"playlists", "remove"}, {"playlists", "dedupe"}, {"playlists", "import"},
-	{"library", "save"}, {"library", "remove"}, {"library", "contains"},
-}
-
-// TestEditExamplesRun runs every line of the Examples of the edit commands,
-// as written, in a shell, against a fixture that has what they name. A line
-// that uses a command this build lacks (library KIND, before the library
-// issue's commands are merged) is reported and not run.
-func TestEditExamplesRun(t *testing.T) {
-	root := cmd.NewRootCmd(cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"}))
-	for _, path := range editCommands {
-		c, _, err := root.Find(path)
-		if err != nil || c.Name() != path[len(path)-1] {
-			t.Fatalf("no command %v: %v", path, err)
-		}
-		t.Run(strings.Join(path, " "), func(t *testing.T) {
-			t.Parallel()
-			h := newHarness(t)
-			h.exampleFixture()
-			for _, line := range lines(c.Example) {
-				line = strings.TrimSpace(line)
-				if missing := missingCommand(root, line); missing != "" {
-					t.Logf("not run until spotcli has %q: %s", missing, line)
-					continue
-				}
-				h.sh(0, line)
-			}
-		})
-	}
-}
-
-// missingCommand names a spotcli command a shell line uses that the tree
-// lacks ("" when it has them all).
-func missingCommand(root *cobra.Command, line string) string {
-	for _, part := range strings.Split(line, "|") {
-		f := strings.Fields(strings.TrimSpace(part))
-		if len(f) < 2 || f[0] != "spotcli" {
-			continue
-		}
-		words := []string{}
-		for _, w := range f[1:] {
-			if strings.HasPrefix(w, "-") || strings.ContainsAny(w, `"'$`) {
-				break
-			}
-			words = append(words, w)
-		}
-		c, rest, err := root.Find(words)
-		if err != nil || c == root || c.Name() == "library" && len(rest) > 0 && c.Args != nil && c.Args(c, rest) != nil {
-			return "spotcli " + strings.Join(words, " ")
-		}
-	}
-	return ""
 }
 
 // TestEditImportOfExport: what spotcli export writes, spotcli playlists

@@ -107,7 +107,7 @@ func TestLibraryErrors(t *testing.T) {
 	h := newHarness(t)
 	h.loginAlice() // a login from before the library's scopes
 	r := h.mustRun(1, "", "library", "tracks")
-	if !strings.Contains(r.stderr, "Insufficient client scope") || !strings.Contains(r.stderr, "lacks the user-library-read scope: run 'spotcli login' again") {
+	if !strings.Contains(r.stderr, "Insufficient client scope") || !strings.Contains(r.stderr, "needs the user-library-read scope, which the login lacks: run spotcli login --add-scopes user-library-read") {
 		t.Errorf("%s", r)
 	}
 	r = h.mustRun(1, "", "library", "artists")

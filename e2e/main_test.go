@@ -32,6 +32,8 @@ func TestMain(m *testing.M) {
 		"hangingsecrets": hangingSecretsMain,
 		"pasting-user":   pastingUserMain,
 		"exits":          exitsMain,
+		"fakessh":        fakeSSHMain,
+		"fakegh":         fakeGHMain,
 		"gh":             ghMain,
 		"ssh":            sshMain,
 		"tunnel-user":    tunnelUserMain,
@@ -40,7 +42,11 @@ func TestMain(m *testing.M) {
 
 // spotcliMain is the spotcli binary: main.go's main, with its -ldflags unset.
 func spotcliMain() {
-	os.Exit(cmd.Run(cmd.BuildInfo{Version: "dev"}, os.Args[1:]))
+	f := cmd.NewFactory(cmd.BuildInfo{Version: "dev"})
+	// The fake serves spotify.link's share links here (E2E_SHORTLINK_BASE
+	// is the test binary's, not spotcli's: the real one has no such hook).
+	f.ShortLinkBase = os.Getenv("E2E_SHORTLINK_BASE")
+	os.Exit(cmd.RunFactory(f, os.Args[1:]))
 }
 
 const (
@@ -74,6 +80,7 @@ func newHarness(t *testing.T) *harness {
 		"SPOTCLI_CONFIG_DIR":   filepath.Join(dir, "config"),
 		"SPOTCLI_ACCOUNTS_URL": fake.AccountsURL(),
 		"SPOTCLI_API_URL":      fake.APIURL(),
+		"E2E_SHORTLINK_BASE":   fake.ShortLinkBase(),
 		"SPOTCLI_CLIENT_ID":    testClientID,
 		"SPOTCLI_REDIRECT_URI": "http://127.0.0.1:0/callback",
 		"SPOTCLI_TOKEN_STORE":  "file",

@@ -177,10 +177,10 @@ func TestPlayerDocExamples(t *testing.T) {
 		t.Fatalf("found only %d examples: %q", len(lines), lines)
 	}
 	h := newPlayerHarness(t)
-	h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: "37i9dQZF1DXcBWIGoYBM5M", Name: "Today's Top Hits"})
+	h.fake.AddPlaylists("alice", spotifytest.Playlist{ID: "3cEYpjA9oz9GiPac4AsH4n", Name: "Road trip"})
 	tracks := []spotifytest.Track{rickTrack, floydTrack}
 	for i := range tracks {
-		h.fake.AddPlaylistItems("37i9dQZF1DXcBWIGoYBM5M", spotifytest.PlaylistItem{Track: &tracks[i]})
+		h.fake.AddPlaylistItems("3cEYpjA9oz9GiPac4AsH4n", spotifytest.PlaylistItem{Track: &tracks[i]})
 	}
 	h.fake.AddRecentlyPlayed("alice", time.Now().Add(-time.Hour), time.Minute, tracks...)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -189,7 +189,7 @@ func TestPlayerDocExamples(t *testing.T) {
 		h.fake.SetDevices("alice",
 			spotifytest.Device{ID: kitchenID, Name: "Kitchen", Type: "Speaker", Volume: 50},
 			spotifytest.Device{ID: laptopID, Name: "Laptop", Volume: 70})
-		h.fake.SetPlayback("alice", spotifytest.Playback{DeviceID: kitchenID, Items: tracks, Context: "spotify:playlist:37i9dQZF1DXcBWIGoYBM5M", Progress: 30 * time.Second})
+		h.fake.SetPlayback("alice", spotifytest.Playback{DeviceID: kitchenID, Items: tracks, Context: "spotify:playlist:3cEYpjA9oz9GiPac4AsH4n", Progress: 30 * time.Second})
 		cmdline := l
 		if strings.Contains(l, "--follow") {
 			cmdline += " | head -1"
@@ -217,5 +217,5 @@ func scriptPlayer(ts *testscript.TestScript, fake *spotifytest.Server, verb stri
 		return
 	}
 	fake.SetPlayback("alice", spotifytest.Playback{DeviceID: kitchenID, Items: []spotifytest.Track{rickTrack, floydTrack},
-		Context: "spotify:playlist:37i9dQZF1DXcBWIGoYBM5M", Progress: 30 * time.Second})
+		Context: "spotify:playlist:3cEYpjA9oz9GiPac4AsH4n", Progress: 30 * time.Second})
 }

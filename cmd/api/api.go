@@ -89,15 +89,25 @@ expression that does not compile is a usage error (exit 2); one that fails on
 the data exits 1.
 
 --app uses an app-only token (Client Credentials: needs client_id and
-client_secret) instead of the user's login, for public catalog endpoints.`,
+client_secret) instead of the user's login, for public catalog endpoints.
+Without a client_secret it fails with exit 1 (a setting is missing).
+
+The default login's scopes (user-read-private user-read-email
+playlist-read-private playlist-read-collaborative) cover reading the user and
+the playlists. Other endpoints answer 403 until the login has their scope:
+creating or changing playlists needs playlist-modify-public or
+playlist-modify-private, me/top/* user-top-read, me/tracks and me/library
+user-library-read (and user-library-modify to change them), me/player*
+user-read-playback-state or user-modify-playback-state. Log in again with
+them: spotcli login --scopes "...". An Example marked "# needs" names what
+it needs beyond the default login.`,
 		Example: `  spotcli api me
-  spotcli api 'me/top/tracks?limit=5' --jq '.items[].name'
-  spotcli api --app search -f q=abba -f type=track -F limit=10 --paginate --jq .name
+  spotcli api 'me/playlists?limit=5' --jq '.items[].name'
+  spotcli api --app search -f q=abba -f type=track -F limit=10 --paginate --jq .name   # needs client_secret
   spotcli api me/playlists --paginate --slurp --jq length
-  spotcli api playlists/ID --paginate --jq .item.name
-  spotcli api me/playlists -f name='Road trip' -F public=false
-  spotcli api playlists/ID/items -F 'uris[]=spotify:track:4uLU6hMCjMI75M1A2tKUQC'
-  spotcli api -X PUT me/player/pause -i`,
+  spotcli api playlists/3cEYpjA9oz9GiPac4AsH4n --paginate --jq .item.name
+  spotcli api me/playlists -f name='Road trip' -F public=false   # needs playlist-modify-private
+  spotcli api playlists/3cEYpjA9oz9GiPac4AsH4n/items -F 'uris[]=spotify:track:4uLU6hMCjMI75M1A2tKUQC' -i   # needs playlist-modify-public`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return cmdutil.UsageErrorf("spotcli api takes one PATH (such as me or /me/top/tracks), got %d arguments", len(args))
@@ -198,17 +208,12 @@ func runAPI(ctx context.Context, o *apiOptions) error {
 	}
 	body := resp.Body
 	if json.Valid(body) {
-		if f.StdoutTTY() {
-			var b bytes.Buffer
-			if json.Indent(&b, body, "", "  ") == nil {
-				body = b.Bytes()
-			}
-		}
-		body = cmdutil.SafeJSON(body)
-	} else {
-		// Not JSON (a proxy's page): shown as text, never raw.
-		body = []byte(cmdutil.SafeText(string(body)))
+		// Indented on a terminal, compact in a pipe, as every --json
+		// (WriteJSON makes it safe for the terminal too).
+		return f.WriteJSON(body)
 	}
+	// Not JSON (a proxy's page): shown as text, never raw.
+	body = []byte(cmdutil.SafeText(string(body)))
 	if !bytes.HasSuffix(body, []byte("\n")) {
 		body = append(slices.Clip(body), '\n')
 	}

@@ -344,7 +344,7 @@ func TestAPIErrors(t *testing.T) {
 		}, code: 4, want: []string{"not logged in"}},
 		{name: "user endpoint with an app token", args: []string{"api", "--app", "me"}, setup: func(h *harness) { h.UseSecretApp() },
 			code: 4, want: []string{"This request requires user authentication."}},
-		{name: "--app without a secret", args: []string{"api", "--app", "me"}, code: 2, want: []string{"client_secret"}},
+		{name: "--app without a secret", args: []string{"api", "--app", "me"}, code: 1, want: []string{"client_secret"}},
 		{name: "POST is not retried", args: []string{"api", "me/playlists", "-f", "name=x"}, setup: func(h *harness) {
 			h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 503})
 		}, code: 1, want: []string{"Spotify answered 503 Service Unavailable"}},

@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/itchyny/gojq"
-	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
 )
 
@@ -15,7 +14,7 @@ import (
 // every item: as NDJSON, one array with --slurp, or through --jq.
 func paginateAPI(ctx context.Context, o *apiOptions, client *api.Client, code *gojq.Code, link string, first []byte) error {
 	f := o.f
-	jw := cmdutil.NewJSONWriter(f.Out, o.Slurp)
+	jw := f.JSONWriter(o.Slurp)
 	var all []any // --slurp --jq
 	emit := func(items []json.RawMessage) error {
 		for _, raw := range items {

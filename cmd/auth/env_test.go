@@ -121,7 +121,9 @@ func TestEnvCredentialWhitespace(t *testing.T) {
 			setenv(t, tt.key, tt.val)
 			r := e.Factory("")
 			err := runToken(context.Background(), &tokenOptions{f: r.F})
-			cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
+			// A configuration error (auth.SettingError): exit 1, the
+			// command line was right.
+			cmdutiltest.WantCode(t, err, cmdutil.ExitError)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}

@@ -48,7 +48,14 @@ func runLogout(ctx context.Context, o *logoutOptions) error {
 		return fmt.Errorf("log out of profile %q: %w", s.Profile, err)
 	}
 	defer unlock()
-	store := s.EveryStore(o.f.Getenv, o.f.Err, o.f.Keyring)
+	// Both stores are cleared whatever token_store says (a login may be
+	// left from before a change), but a keyring that token_store: file
+	// never uses is not worth a warning when it does not answer.
+	warn := o.f.Err
+	if s.TokenStore == "file" {
+		warn = io.Discard
+	}
+	store := s.EveryStore(o.f.Getenv, warn, o.f.Keyring)
 	removed, err := store.Delete(s.Profile)
 	if err != nil {
 		return fmt.Errorf("remove the stored login of profile %q: %w", s.Profile, err)

@@ -2,7 +2,6 @@ package authcmd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -47,15 +46,10 @@ func runRefresh(ctx context.Context, o *refreshOptions) error {
 		if scopes == nil {
 			scopes = []string{}
 		}
-		b, err := json.Marshal(struct {
+		return o.f.WriteJSON(struct {
 			ExpiresAt time.Time `json:"expires_at"`
 			Scopes    []string  `json:"scopes"` // Spotify's words
 		}{rec.ExpiresAt.UTC(), scopes})
-		if err != nil {
-			return err
-		}
-		_, err = o.f.Out.Write(append(cmdutil.SafeJSON(b), '\n'))
-		return err
 	}
 	fmt.Fprintf(o.f.Err, "Access token refreshed; it expires at %s (in %s)\n",
 		rec.ExpiresAt.Local().Format(time.RFC3339), rec.ExpiresAt.Sub(o.f.Now()).Round(time.Second))

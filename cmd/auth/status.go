@@ -1,9 +1,7 @@
 package authcmd
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -131,18 +129,16 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 	}
 
 	if o.JSON {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetIndent("", "  ")
+		for _, ps := range list {
+			ps.Problem = cmdutil.WithProfile(ps.Problem, ps.Profile)
+			ps.Warning = cmdutil.WithProfile(ps.Warning, ps.Profile)
+		}
 		if o.All {
-			err = enc.Encode(list)
+			err = f.WriteJSON(list)
 		} else {
-			err = enc.Encode(list[0])
+			err = f.WriteJSON(list[0])
 		}
 		if err != nil {
-			return err
-		}
-		if _, err := f.Out.Write(cmdutil.SafeJSON(b.Bytes())); err != nil {
 			return err
 		}
 	} else {
@@ -323,7 +319,7 @@ func writeStatus(w io.Writer, ps *profileStatus, now time.Time) error {
 	default:
 		row("Status", ps.Problem)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, cmdutil.WithProfile(b.String(), ps.Profile))
 	return err
 }
 

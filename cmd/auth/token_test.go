@@ -163,7 +163,7 @@ func TestRunToken(t *testing.T) {
 		e := cmdutiltest.New(t)
 		r := e.Factory("")
 		err := runToken(context.Background(), &tokenOptions{f: r.F, App: true})
-		cmdutiltest.WantCode(t, err, cmdutil.ExitUsage)
+		cmdutiltest.WantCode(t, err, cmdutil.ExitError)
 		if !strings.Contains(err.Error(), "SPOTCLI_CLIENT_SECRET") {
 			t.Errorf("err = %v", err)
 		}

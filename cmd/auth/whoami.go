@@ -26,7 +26,8 @@ Spotify returns them: it omits them for development-mode apps, and the display
 name for accounts without one; a field Spotify omits has no line), then where
 the login is stored, its scopes and when the access token expires.
 
---json prints the /v1/me object exactly as Spotify returned it.`,
+--json prints the /v1/me object as Spotify returned it (indented on a terminal,
+compact on one line in a pipe, as every --json output of spotcli).`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -50,8 +51,7 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	}
 	out := o.f.Out
 	if o.JSON {
-		_, err := fmt.Fprintln(out, string(cmdutil.SafeJSON([]byte(strings.TrimSpace(string(me.Raw))))))
-		return err
+		return o.f.WriteJSON(me.Raw)
 	}
 	rec, err := src.Record()
 	if err != nil {

@@ -1,6 +1,7 @@
 package authcmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"path/filepath"
@@ -148,8 +149,14 @@ func TestRunWhoamiJSON(t *testing.T) {
 			if err := runWhoami(context.Background(), &whoamiOptions{f: e.F, JSON: true}); err != nil {
 				t.Fatal(err)
 			}
+			// As Spotify sent it, every field in its order; compact,
+			// stdout being no terminal.
 			raw, _ := spotifytest.Recorded(name)
-			if diff := cmp.Diff(strings.TrimSpace(string(raw))+"\n", e.Out.String()); diff != "" {
+			var want bytes.Buffer
+			if err := json.Compact(&want, raw); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.String()+"\n", e.Out.String()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spotcli/spotcli/internal/auth"
@@ -41,7 +42,7 @@ func (f *Factory) Resolver() (*auth.Resolver, error) {
 		},
 		OnExpiring: func(days int) {
 			if s.WarnOnce(s.Profile, "expiry-warned", f.Now().Format(time.DateOnly)) {
-				Warn(f.Err, "refresh token expires in %d days: run spotcli login to renew", days)
+				Warn(f.Err, "%s", WithProfile(fmt.Sprintf("refresh token expires in %d days: run spotcli login to renew", days), s.Profile))
 			}
 		},
 	}

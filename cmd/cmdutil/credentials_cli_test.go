@@ -190,7 +190,7 @@ func TestExpiryWarningOncePerDay(t *testing.T) {
 func TestAppTokenRun(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	r := h.MustRun(2, "", "token", "--app")
+	r := h.MustRun(1, "", "token", "--app") // a configuration error, not a usage error
 	if !strings.Contains(r.Stderr, "client_secret") {
 		t.Errorf("%s", r)
 	}

@@ -72,7 +72,7 @@ func TestEnvRefreshToken(t *testing.T) {
 		e.Setenv("SPOTCLI_REFRESH_TOKEN", "rt")
 		e.Setenv("SPOTCLI_CLIENT_ID", "")
 		_, err := e.Factory("").F.Credentials()
-		if code := cmdutil.ExitCode(context.Background(), err); code != cmdutil.ExitUsage || !strings.Contains(err.Error(), "SPOTCLI_CLIENT_ID is not") {
+		if code := cmdutil.ExitCode(context.Background(), err); code != cmdutil.ExitError || !strings.Contains(err.Error(), "SPOTCLI_CLIENT_ID is not") {
 			t.Errorf("exit %d: %v", code, err)
 		}
 	})
@@ -192,10 +192,12 @@ func appToken(f *cmdutil.Factory, refused string) (*auth.Record, error) {
 
 func TestAppToken(t *testing.T) {
 	t.Parallel()
+	// A missing setting is a configuration error (exit 1), not a usage
+	// error: the command line was right.
 	t.Run("needs a client secret", func(t *testing.T) {
 		e := cmdutiltest.New(t)
 		_, err := appToken(e.Factory("").F, "")
-		if cmdutil.ExitCode(context.Background(), err) != cmdutil.ExitUsage {
+		if cmdutil.ExitCode(context.Background(), err) != cmdutil.ExitError {
 			t.Errorf("err = %v", err)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/config"
 )
@@ -22,7 +23,10 @@ const (
 	// `spotcli now || echo idle` works.
 	ExitNothingPlaying = 3
 	ExitLogin          = 4
-	ExitInterrupted    = 130
+	// ExitRateLimited is a Retry-After longer than max_wait: try again
+	// later, nothing is broken (CI can tell "later" from "broken").
+	ExitRateLimited = 5
+	ExitInterrupted = 130
 )
 
 // ExitCodesHelp ends the root command's help.
@@ -32,12 +36,14 @@ const ExitCodesHelp = `Exit codes:
   2    usage error (unknown flag, bad value)
   3    nothing is playing (spotcli now, spotcli player status)
   4    login needed (no stored login, refresh token no longer valid)
+  5    rate limited by Spotify for longer than --max-wait: try again later
   130  interrupted (Ctrl-C)`
 
 // UsageError is a bad command line: exit code 2. It is the one usage-error
-// type of the commands; internal/config's UsageError (a bad setting) and
-// internal/auth's SettingError (a setting the credentials need) map to the
-// same code.
+// type of the commands; internal/config's UsageError (a bad setting value)
+// maps to the same code. internal/auth's SettingError (a setting the
+// credentials need and lack, such as a client_secret for --app) is a
+// configuration error, exit 1: the command line was right.
 type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
@@ -60,8 +66,8 @@ func ExitCode(ctx context.Context, err error) int {
 		se  *SilentExit
 		ue  *UsageError
 		cue *config.UsageError
-		ase *auth.SettingError
 		ln  *auth.LoginNeededError
+		rl  *api.RateLimitError
 	)
 	switch {
 	case err == nil:
@@ -74,10 +80,12 @@ func ExitCode(ctx context.Context, err error) int {
 	case ctx.Err() != nil:
 		// Interrupted: whatever failed, it failed because of the interrupt.
 		return ExitInterrupted
-	case errors.As(err, &ue), errors.As(err, &cue), errors.As(err, &ase), isCobraUsage(err):
+	case errors.As(err, &ue), errors.As(err, &cue), isCobraUsage(err):
 		return ExitUsage
 	case errors.As(err, &ln):
 		return ExitLogin
+	case errors.As(err, &rl):
+		return ExitRateLimited
 	}
 	return ExitError
 }

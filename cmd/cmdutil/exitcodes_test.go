@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
@@ -36,7 +37,9 @@ func TestExitCode(t *testing.T) {
 		{"our usage error, wrapped", live, fmt.Errorf("parse: %w", UsageErrorf("bad")), ExitUsage},
 		{"a bad setting (internal/config)", live, &config.UsageError{Msg: "unknown token_store"}, ExitUsage},
 		{"a bad setting, wrapped", live, fmt.Errorf("settings: %w", &config.UsageError{Msg: "x"}), ExitUsage},
-		{"a setting the credentials need (internal/auth)", live, &auth.SettingError{Msg: "SPOTCLI_CLIENT_ID is not set"}, ExitUsage},
+		{"a setting the credentials need (internal/auth) is a configuration error", live, &auth.SettingError{Msg: "SPOTCLI_CLIENT_ID is not set"}, ExitError},
+		{"rate limited beyond --max-wait", live, &api.RateLimitError{RetryAfter: time.Hour}, ExitRateLimited},
+		{"rate limited, wrapped", live, fmt.Errorf("list: %w", &api.RateLimitError{RetryAfter: time.Hour}), ExitRateLimited},
 		{"a rotated refresh token not saved (internal/auth)", live, &auth.RotationError{File: "f", Err: errors.New("read-only")}, ExitError},
 		{"cobra: unknown command", live, errors.New(`unknown command "nope" for "spotcli"`), ExitUsage},
 		{"cobra: unknown flag", live, errors.New("unknown flag: --nope"), ExitUsage},
@@ -70,7 +73,7 @@ func TestExitCode(t *testing.T) {
 // TestExitCodesHelp: the help lists every code the table gives.
 func TestExitCodesHelp(t *testing.T) {
 	t.Parallel()
-	for _, code := range []int{ExitOK, ExitError, ExitUsage, ExitNothingPlaying, ExitLogin, ExitInterrupted} {
+	for _, code := range []int{ExitOK, ExitError, ExitUsage, ExitNothingPlaying, ExitLogin, ExitRateLimited, ExitInterrupted} {
 		if !strings.Contains(ExitCodesHelp, fmt.Sprintf("\n  %-4d ", code)) {
 			t.Errorf("ExitCodesHelp does not document %d:\n%s", code, ExitCodesHelp)
 		}

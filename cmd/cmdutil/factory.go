@@ -54,6 +54,10 @@ type Factory struct {
 	// ItemKeywords are words an ITEM may be besides references, each with
 	// what resolves it (the player commands give "current"); see ReadItems.
 	ItemKeywords map[string]ItemResolver
+	// ShortLinkBase replaces https://spotify.link for tests, whose fake
+	// serves the share links; empty (always, in the real binary) is
+	// spotify.link itself.
+	ShortLinkBase string
 
 	// Set from the global flags when a command runs.
 	flags      *pflag.FlagSet
@@ -214,10 +218,12 @@ func (f *Factory) UserClient() (*api.Client, *auth.Source, error) {
 	return c, src, err
 }
 
-// Browse opens url with $BROWSER or the OS's default browser. Whatever the
-// browser prints goes to stderr: stdout is for data. The browser starts with
-// the environment minus SPOTCLI_* (auth.BrowserEnv): the client secret and
-// any token stay in spotcli.
+// Browse opens url with $BROWSER or the OS's default browser. What the
+// browser and its launcher print (xdg-open's "www-browser: not found",
+// Chromium's log lines) is theirs, not spotcli's: it reaches stderr with
+// --debug only, and stdout never, which is for data. The browser starts
+// with the environment minus SPOTCLI_* (auth.BrowserEnv): the client secret
+// and any token stay in spotcli.
 func (f *Factory) Browse(url string) error {
 	if f.OpenBrowser != nil {
 		return f.OpenBrowser(url)
@@ -227,11 +233,21 @@ func (f *Factory) Browse(url string) error {
 		environ = f.Environ()
 	}
 	env := auth.BrowserEnv(environ)
-	// The browser gets stderr itself, not a pipe through SafeWriter: it may
-	// outlive spotcli, and its output is the desktop's, not Spotify's.
-	out := f.Err
+	// With --debug the browser gets stderr itself, not a pipe through
+	// SafeWriter: it may outlive spotcli, and its output is the desktop's,
+	// not Spotify's. Without, /dev/null (not io.Discard: a pipe would
+	// outlive spotcli in the browser and kill it with SIGPIPE).
+	var out io.Writer = f.Err
 	if sw, ok := out.(SafeWriter); ok {
 		out = sw.W
+	}
+	if !f.debug {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("open %s: %w", os.DevNull, err)
+		}
+		defer null.Close()
+		out = null
 	}
 	if b := strings.TrimSpace(f.Getenv("BROWSER")); b != "" {
 		parts := strings.Fields(b)

@@ -44,6 +44,9 @@ func (l *ListOptions) ResolveJSON(cmd *cobra.Command) error {
 type Listing struct {
 	Header []string // table columns
 	Fit    int      // the table column cut to the terminal's width
+	// Drop are the table columns left out on a narrow terminal, least
+	// useful first, before Fit is cut below 30 columns (fit.go).
+	Drop []int
 	// Rows turns Spotify's item n (1-based) into its tsv fields and its
 	// table row. Both nil leave the item out of tsv and table (json and
 	// ndjson keep it as Spotify sent it): an entry Spotify sent as null
@@ -104,8 +107,8 @@ func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, 
 		}
 	}
 	var (
-		tbl = &table{header: li.Header, fit: li.Fit}
-		jw  = NewJSONWriter(f.Out, format == FormatJSON)
+		tbl = &table{header: li.Header, fit: li.Fit, drop: li.Drop}
+		jw  = f.JSONWriter(format == FormatJSON)
 		n   = 0
 		out = 0 // left out of tsv and table
 	)

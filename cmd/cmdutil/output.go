@@ -133,40 +133,51 @@ func WriteTSV(w io.Writer, fields ...string) error {
 }
 
 // JSONWriter streams items as one JSON array (json) or one object per line
-// (ndjson), as Spotify sent them.
+// (ndjson), as Spotify sent them. The array is indented on a terminal and
+// compact in a pipe, as every --json output is (WriteJSON).
 type JSONWriter struct {
-	w     io.Writer
-	array bool
-	n     int
-	buf   bytes.Buffer
+	w      io.Writer
+	array  bool
+	indent bool
+	n      int
+	buf    bytes.Buffer
 }
 
 // NewJSONWriter writes one JSON array to w when array is set (after Close),
-// else one compact object per line.
+// else one compact object per line. The array is indented when w is a
+// terminal; Factory.JSONWriter asks the Factory instead.
 func NewJSONWriter(w io.Writer, array bool) *JSONWriter {
-	return &JSONWriter{w: w, array: array}
+	return &JSONWriter{w: w, array: array, indent: IsTerminal(w)}
 }
 
 // Write writes one item.
 func (j *JSONWriter) Write(item json.RawMessage) error {
 	j.buf.Reset()
-	if j.array {
+	var err error
+	switch {
+	case j.array && j.indent:
 		if j.n == 0 {
 			j.buf.WriteString("[\n  ")
 		} else {
 			j.buf.WriteString(",\n  ")
 		}
-		if err := json.Indent(&j.buf, item, "  ", "  "); err != nil {
-			return fmt.Errorf("an item from Spotify is not JSON: %w", err)
+		err = json.Indent(&j.buf, item, "  ", "  ")
+	case j.array:
+		if j.n == 0 {
+			j.buf.WriteByte('[')
+		} else {
+			j.buf.WriteByte(',')
 		}
-	} else {
-		if err := json.Compact(&j.buf, item); err != nil {
-			return fmt.Errorf("an item from Spotify is not JSON: %w", err)
-		}
+		err = json.Compact(&j.buf, item)
+	default:
+		err = json.Compact(&j.buf, item)
 		j.buf.WriteByte('\n')
 	}
+	if err != nil {
+		return fmt.Errorf("an item from Spotify is not JSON: %w", err)
+	}
 	j.n++
-	_, err := j.w.Write(SafeJSON(j.buf.Bytes()))
+	_, err = j.w.Write(SafeJSON(j.buf.Bytes()))
 	return err
 }
 
@@ -245,9 +256,12 @@ func (j *JSONWriter) Close() error {
 	if !j.array {
 		return nil
 	}
-	end := "\n]\n"
-	if j.n == 0 {
+	end := "]\n"
+	switch {
+	case j.n == 0:
 		end = "[]\n"
+	case j.indent:
+		end = "\n]\n"
 	}
 	_, err := io.WriteString(j.w, end)
 	return err
@@ -259,6 +273,7 @@ type table struct {
 	header []string
 	rows   [][]string
 	fit    int
+	drop   []int // left out, in this order, when the line is too wide (fit.go)
 }
 
 func (t *table) add(row ...string) { t.rows = append(t.rows, row) }
@@ -282,28 +297,24 @@ func (t *table) render(w io.Writer, width int) error {
 			widths[i] = max(widths[i], cellWidth(c))
 		}
 	}
-	if t.fit >= 0 && width > 0 {
-		other := 0
-		for i, wd := range widths {
-			if i != t.fit {
-				other += wd + 2
-			}
-		}
-		// Cut only a column too wide for the line, and never below 10.
-		if widths[t.fit] > width-other {
-			widths[t.fit] = max(width-other, 10)
-		}
+	shown, widths := fitColumns(widths, t.fit, t.drop, width)
+	last := len(widths) - 1
+	for last > 0 && !shown[last] {
+		last--
 	}
 	var b strings.Builder
 	for _, r := range all {
 		b.Reset()
 		for i, c := range r {
+			if !shown[i] {
+				continue
+			}
 			if i == t.fit {
 				c = Cut(c, widths[i])
 			}
 			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-cellWidth(c)+2))
+			if i < last {
+				b.WriteString(strings.Repeat(" ", max(widths[i]-cellWidth(c), 0)+2))
 			}
 		}
 		b.WriteByte('\n')

@@ -63,7 +63,8 @@ func TestJSONWriter(t *testing.T) {
 		items []json.RawMessage
 		want  string
 	}{
-		{"an array", true, items, "[\n  {\n    \"a\": 1,\n    \"b\": [\n      1,\n      2\n    ]\n  },\n  null,\n  {\n    \"name\": \"<&>\"\n  }\n]\n"},
+		{"an array, compact in a pipe", true, items, "[{\"a\":1,\"b\":[1,2]},null,{\"name\":\"<&>\"}]\n"},
+		{"an array on a terminal", true, items, "[\n  {\n    \"a\": 1,\n    \"b\": [\n      1,\n      2\n    ]\n  },\n  null,\n  {\n    \"name\": \"<&>\"\n  }\n]\n"},
 		{"an empty array", true, nil, "[]\n"},
 		{"one object a line", false, items, "{\"a\":1,\"b\":[1,2]}\nnull\n{\"name\":\"<&>\"}\n"},
 		{"no lines", false, nil, ""},
@@ -72,6 +73,9 @@ func TestJSONWriter(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
 			w := NewJSONWriter(&b, tt.array)
+			if strings.HasSuffix(tt.name, "on a terminal") {
+				w = NewJSONWriter(ttyBuffer{&b}, tt.array)
+			}
 			for _, it := range tt.items {
 				if err := w.Write(it); err != nil {
 					t.Fatal(err)
@@ -191,3 +195,8 @@ func TestTableRender(t *testing.T) {
 		}
 	}
 }
+
+// ttyBuffer is a buffer that says it is a terminal.
+type ttyBuffer struct{ *bytes.Buffer }
+
+func (ttyBuffer) IsTerminal() bool { return true }

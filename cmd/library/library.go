@@ -221,18 +221,9 @@ func runLibrary(ctx context.Context, o *libraryOptions) error {
 	if k.key != "" {
 		li.URI = cmdutil.WrappedURI(k.key)
 	}
-	err = o.List(ctx, o.f, client, k.path, li)
-	var ae *api.Error
-	if errors.As(err, &ae) && ae.Status == 403 && strings.Contains(strings.ToLower(ae.Message), "scope") {
-		scope := "user-library-read"
-		if o.Kind == "artists" {
-			scope = "user-follow-read"
-		}
-		// More precise than the client's general hint: the scope is known,
-		// and a plain login asks for it.
-		ae.Hint = "hint: the stored login lacks the " + scope + " scope: run 'spotcli login' again to grant it"
-	}
-	return err
+	// A 403 for a missing scope gets internal/api's hint, from the one
+	// endpoint → scope table: the scope and spotcli login --add-scopes.
+	return o.List(ctx, o.f, client, k.path, li)
 }
 
 func num(n *int) string {

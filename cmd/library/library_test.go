@@ -86,7 +86,7 @@ func TestRunLibraryScopeHint(t *testing.T) {
 	for kind, scope := range map[string]string{"tracks": "user-library-read", "artists": "user-follow-read"} {
 		e := newEnv(t, "playlist-read-private")
 		err := runLibrary(context.Background(), &libraryOptions{f: e.F, Kind: kind, ListOptions: cmdutil.ListOptions{Output: "tsv"}})
-		if err == nil || !strings.Contains(err.Error(), "lacks the "+scope+" scope: run 'spotcli login' again") {
+		if err == nil || !strings.Contains(err.Error(), "needs the "+scope+" scope, which the login lacks: run spotcli login --add-scopes "+scope) {
 			t.Errorf("%s: %v", kind, err)
 		}
 	}

@@ -27,7 +27,7 @@ order, shuffle and repeat). ITEM is a spotify: URI, an open.spotify.com link,
 or current.
 
   spotcli player play
-  spotcli player play spotify:playlist:37i9dQZF1DXcBWIGoYBM5M --device Kitchen
+  spotcli player play spotify:playlist:3cEYpjA9oz9GiPac4AsH4n --device Kitchen
   spotcli player play spotify:track:4uLU6hMCjMI75M1A2tKUQC spotify:track:6rqhFgbbKwnb9MLmUQDhG6
 
 It returns once Spotify reports the new item (at most a few seconds), so a

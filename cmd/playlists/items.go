@@ -19,6 +19,9 @@ type playlistItemsOptions struct {
 	// PlaylistID is the playlist given by ID, URI or URL; PlaylistName the
 	// one given by name, which resolvePlaylist looks up.
 	PlaylistID, PlaylistName string
+	// ShortLink is a spotify.link share link, resolved when the command
+	// runs (it takes a request).
+	ShortLink string
 	cmdutil.ListOptions
 }
 
@@ -28,18 +31,22 @@ func newPlaylistItemsCmd(f *cmdutil.Factory, runF func(context.Context, *playlis
 		Use:   "items PLAYLIST",
 		Short: "List the items (tracks and episodes) of a playlist",
 		Long: `List every item of a playlist, following Spotify's pages to the end.
-` + PlaylistHelp + `
+` + PlaylistHelp + ` A https://spotify.link/... share link works
+too: spotcli asks spotify.link (without a token) which open.spotify.com URL it
+leads to.
 
 Spotify only returns the items of playlists the user owns or collaborates on
 to apps in development mode: for any other playlist it answers 403.
 
 Output formats (-o):
-  table   aligned columns #, NAME, ARTISTS, DURATION, ID, the name cut to fit
-          the terminal (default on a terminal)
+  table   aligned columns #, NAME, ARTISTS, DURATION, ID (default on a
+          terminal), fitted to its width: ID, DURATION, then ARTISTS are left
+          out before the name is cut below 30 columns
   tsv     no header; position, track id, name, artists, duration, added_at,
           tab-separated (default when stdout is not a terminal);
 ` + cmdutil.TSVEscapes + `
   json    one JSON array of the playlist item objects as Spotify returned them
+          (indented on a terminal, compact on one line in a pipe)
   ndjson  one playlist item object per line
   (in json and ndjson, DEL and the C1 controls inside strings are written as
   \u escapes, which decode to the same strings)
@@ -54,10 +61,10 @@ no Spotify ID: its track id field is empty, and json keeps its spotify:local:
 URI. An item whose track Spotify no longer has (null) keeps its row, with
 only the position and added_at filled, and an item Spotify sent as null its
 position alone, so that positions stay true; no field is made up.`,
-		Example: `  spotcli playlists items 37i9dQZF1DXcBWIGoYBM5M
-  spotcli playlists items https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M | cut -f2
-  spotcli playlists items spotify:playlist:37i9dQZF1DXcBWIGoYBM5M -o ndjson | jq -r .item.uri`,
-		ValidArgsFunction: completePlaylists(f),
+		Example: `  spotcli playlists items 3cEYpjA9oz9GiPac4AsH4n
+  spotcli playlists items 'https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n?si=1a2b3c4d5e6f4a7b' | cut -f2
+  spotcli playlists items spotify:playlist:3cEYpjA9oz9GiPac4AsH4n -o ndjson | jq -r .item.uri
+  spotcli playlists items https://spotify.link/AbCdEfGhIjK`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return cmdutil.UsageErrorf("spotcli playlists items takes one playlist (an ID, a spotify:playlist: URI or an open.spotify.com URL), got %d arguments", len(args))
@@ -65,10 +72,11 @@ position alone, so that positions stay true; no field is made up.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkPlaylistArg(args[0]); err != nil {
+			if api.IsShortLink(args[0]) {
+				o.ShortLink = args[0]
+			} else if err := checkPlaylistArg(args[0]); err != nil {
 				return err
-			}
-			if id, err := parsePlaylistID(args[0]); err == nil {
+			} else if id, err := parsePlaylistID(args[0]); err == nil {
 				o.PlaylistID = id
 			} else {
 				o.PlaylistName = args[0]
@@ -83,12 +91,14 @@ position alone, so that positions stay true; no field is made up.`,
 		},
 	}
 	o.AddFlags(c, "items")
+	c.ValidArgsFunction = completePlaylists(f)
 	return c
 }
 
 // parsePlaylistID accepts a playlist ID, a spotify:playlist:ID URI (also the
 // older spotify:user:NAME:playlist:ID) or an open.spotify.com/playlist/ID URL
-// (with or without the scheme, a /intl-xx/ part or a query).
+// (with or without the scheme, a /intl-xx/ or /embed/ part or a query such
+// as ?si=).
 func parsePlaylistID(arg string) (string, error) {
 	s := strings.TrimSpace(arg)
 	id := s
@@ -109,6 +119,9 @@ func parsePlaylistID(arg string) (string, error) {
 		if err == nil && (u.Scheme == "https" || u.Scheme == "http") && strings.EqualFold(u.Host, "open.spotify.com") {
 			parts := strings.Split(strings.Trim(u.Path, "/"), "/")
 			if len(parts) > 0 && strings.HasPrefix(parts[0], "intl-") {
+				parts = parts[1:]
+			}
+			if len(parts) > 0 && parts[0] == "embed" {
 				parts = parts[1:]
 			}
 			if len(parts) == 2 && parts[0] == "playlist" {
@@ -173,6 +186,15 @@ func minutesSeconds(ms int64) string {
 }
 
 func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
+	if o.ShortLink != "" {
+		u, err := o.f.ResolveShortLink(ctx, o.ShortLink)
+		if err != nil {
+			return err
+		}
+		if o.PlaylistID, err = parsePlaylistID(u); err != nil {
+			return fmt.Errorf("the share link %s leads to %s: %w", o.ShortLink, u, err)
+		}
+	}
 	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
@@ -191,6 +213,8 @@ func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
 		Header: []string{"#", "NAME", "ARTISTS", "DURATION", "ID"},
 		Fit:    1,
 		URI:    cmdutil.WrappedURI("item", "track"),
+		// Narrow terminals: the ID, then DURATION, then ARTISTS go.
+		Drop: []int{4, 3, 2},
 		Rows: func(n int, raw json.RawMessage) ([]string, []string, error) {
 			r, err := decodeEntry(raw)
 			if err != nil {

@@ -265,3 +265,45 @@ func TestItemsEmpty(t *testing.T) {
 		})
 	}
 }
+
+// TestItemsPlaylistLinks: a playlist given as the Share menu copies it:
+// open.spotify.com links with ?si=, /intl-xx/ and /embed/, and spotify.link
+// share links, which are resolved by following their redirect with no
+// token sent.
+func TestItemsPlaylistLinks(t *testing.T) {
+	const id = "3cEYpjA9oz9GiPac4AsH4n"
+	h := newHarness(t)
+	h.LoginAlice()
+	h.Fake.AddPlaylists("alice", spotifytest.Playlist{ID: id, Name: "Road trip", Public: true})
+	h.Fake.GeneratePlaylistItems(id, 3)
+	h.Fake.AddShortLink("AbCdEfGhIjK", "https://open.spotify.com/playlist/"+id+"?si=0123456789abcdef&utm_source=copy-link")
+	h.Fake.AddShortLink("ToATrack001", "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC?si=x")
+	h.Fake.AddShortLink("Elsewhere01", "https://evil.example/playlist/"+id)
+	want := h.MustRun(0, "", "playlists", "items", id).Stdout
+	if strings.Count(want, "\n") != 3 {
+		t.Fatalf("items: %q", want)
+	}
+	for _, arg := range []string{
+		"https://open.spotify.com/playlist/" + id + "?si=0123456789abcdef",
+		"https://open.spotify.com/intl-fr/playlist/" + id,
+		"https://open.spotify.com/embed/playlist/" + id + "?utm_source=generator",
+		"https://spotify.link/AbCdEfGhIjK",
+		"spotify.link/AbCdEfGhIjK",
+	} {
+		if r := h.MustRun(0, "", "playlists", "items", arg); r.Stdout != want {
+			t.Errorf("playlists items %s: %s", arg, r)
+		}
+	}
+	if hits, withAuth := h.Fake.ShortLinkStats(); hits != 2 || withAuth != 0 {
+		t.Errorf("share links: %d requests (want 2), %d with credentials (want 0)", hits, withAuth)
+	}
+	for arg, msg := range map[string]string{
+		"https://spotify.link/ToATrack001": "is not a playlist",
+		"https://spotify.link/Elsewhere01": "not to open.spotify.com",
+		"https://spotify.link/Nothing0001": "does not exist",
+	} {
+		if r := h.MustRun(map[bool]int{true: 2, false: 1}[msg == "is not a playlist"], "", "playlists", "items", arg); !strings.Contains(r.Stderr, msg) || r.Stdout != "" {
+			t.Errorf("playlists items %s: want %q: %s", arg, msg, r)
+		}
+	}
+}

@@ -28,6 +28,9 @@ func TestParsePlaylistID(t *testing.T) {
 		"https://open.spotify.com/playlist/" + id + "?si=4b0c5e3f9e2a4d1b&pi=x",
 		"https://OPEN.spotify.com/playlist/" + id + "/",
 		"https://open.spotify.com/intl-pt/playlist/" + id,
+		"https://open.spotify.com/embed/playlist/" + id,
+		"https://open.spotify.com/embed/playlist/" + id + "?utm_source=generator&theme=0",
+		"https://open.spotify.com/intl-de/embed/playlist/" + id + "?si=x",
 		"http://open.spotify.com/playlist/" + id,
 		"open.spotify.com/playlist/" + id,
 	}
@@ -43,6 +46,7 @@ func TestParsePlaylistID(t *testing.T) {
 		"https://open.spotify.com/track/" + id, "https://open.spotify.com/playlist/", "https://open.spotify.com/playlist/" + id + "/x",
 		"https://evil.example/playlist/" + id, "https://open.spotify.com.evil.example/playlist/" + id,
 		"ftp://open.spotify.com/playlist/" + id, "playlist/" + id,
+		"https://open.spotify.com/embed/track/" + id, "https://open.spotify.com/embed/embed/playlist/" + id,
 	}
 	for _, in := range bad {
 		_, err := parsePlaylistID(in)

@@ -26,11 +26,14 @@ func NewPlaylistsCmd(f *cmdutil.Factory, runF func(context.Context, *playlistsOp
 		Long: `List every playlist of the current user, following Spotify's pages to the end.
 
 Output formats (-o):
-  table   aligned columns NAME, ID, TRACKS, OWNER, VISIBILITY (default on a terminal)
+  table   aligned columns NAME, ID, TRACKS, OWNER, VISIBILITY (default on a
+          terminal), fitted to its width: VISIBILITY, OWNER, then TRACKS are
+          left out before the name is cut below 30 columns
   tsv     no header; id, name, track count, owner id, visibility, tab-separated
           (default when stdout is not a terminal);
 ` + cmdutil.TSVEscapes + `
   json    one JSON array of the playlist objects as Spotify returned them
+          (indented on a terminal, compact on one line in a pipe)
   ndjson  one playlist object per line
   (in json and ndjson, DEL and the C1 controls inside strings are written as
   \u escapes, which decode to the same strings)
@@ -77,6 +80,9 @@ func runPlaylists(ctx context.Context, o *playlistsOptions) (err error) {
 	return o.List(ctx, o.f, client, "me/playlists", cmdutil.Listing{
 		Header: []string{"NAME", "ID", "TRACKS", "OWNER", "VISIBILITY"},
 		Fit:    0,
+		// Narrow terminals: VISIBILITY, then OWNER, then TRACKS go; the ID,
+		// which other commands take, stays whole.
+		Drop: []int{4, 3, 2},
 		Rows: func(_ int, raw json.RawMessage) ([]string, []string, error) {
 			p, err := api.Decode[api.Playlist](raw)
 			if err != nil {

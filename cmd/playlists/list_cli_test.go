@@ -422,7 +422,8 @@ func TestPlaylistsTable(t *testing.T) {
 	if len(lines) != len(fixtures.TrickyPlaylists)+3 {
 		t.Fatalf("%d lines for %d playlists and a header:\n%s", len(lines), len(fixtures.TrickyPlaylists)+2, r.Stdout)
 	}
-	if !strings.HasPrefix(lines[0], "NAME ") || !strings.HasSuffix(lines[0], "VISIBILITY") {
+	// At 80 columns these long names take VISIBILITY's room (fit.go).
+	if !strings.HasPrefix(lines[0], "NAME ") || !strings.HasSuffix(lines[0], "OWNER") {
 		t.Errorf("header: %q", lines[0])
 	}
 	idCol := -1
@@ -566,11 +567,12 @@ func TestPlaylistsRetryAfterAboveMaxWait(t *testing.T) {
 		body       string
 		want       string
 	}{
-		{name: "flag", args: []string{"--max-wait", "2s"}, retryAfter: "30", want: "rate limited by Spotify: retry after 30 s"},
-		{name: "environment", env: map[string]string{"SPOTCLI_MAX_WAIT": "2s"}, retryAfter: "30", want: "rate limited by Spotify: retry after 30 s"},
-		{name: "config file", config: "max_wait: 2s\n", retryAfter: "30", want: "rate limited by Spotify: retry after 30 s"},
-		{name: "default 2m", retryAfter: "121", want: "rate limited by Spotify: retry after 121 s"},
-		{name: "reason shown", args: []string{"--max-wait", "1s"}, retryAfter: "45", body: reasonBody, want: "rate limited by Spotify: retry after 45 s (RATE_LIMITED)"},
+		{name: "flag", args: []string{"--max-wait", "2s"}, retryAfter: "30", want: "rate limited by Spotify for 30s, until "},
+		{name: "environment", env: map[string]string{"SPOTCLI_MAX_WAIT": "2s"}, retryAfter: "30", want: "rate limited by Spotify for 30s, until "},
+		{name: "config file", config: "max_wait: 2s\n", retryAfter: "30", want: "rate limited by Spotify for 30s, until "},
+		{name: "default 2m", retryAfter: "121", want: "rate limited by Spotify for 2m1s, until "},
+		{name: "reason shown", args: []string{"--max-wait", "1s"}, retryAfter: "45", body: reasonBody, want: " UTC (RATE_LIMITED): try again then"},
+		{name: "hours, in human terms", retryAfter: "41220", want: "rate limited by Spotify for 11h27m, until "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -593,12 +595,20 @@ func TestPlaylistsRetryAfterAboveMaxWait(t *testing.T) {
 			// the exit code check.
 			h.Fake.InjectFault(spotifytest.Fault{Path: "/v1/me/playlists", Status: 429, Count: 1, RetryAfter: tt.retryAfter, Body: tt.body})
 			start := time.Now()
-			r := h.MustRun(1, "", append([]string{"playlists"}, tt.args...)...)
+			// Exit 5, its own code: CI can tell "later" from "broken".
+			r := h.MustRun(5, "", append([]string{"playlists"}, tt.args...)...)
 			if took := time.Since(start); took > 15*time.Second {
 				t.Errorf("took %s: it waited instead of failing at once", took)
 			}
 			if !strings.Contains(r.Stderr, tt.want) {
 				t.Errorf("stderr does not say %q:\n%s", tt.want, r.Stderr)
+			}
+			// Until when, in UTC, to the minute that a wait ends in.
+			wait, _ := strconv.Atoi(tt.retryAfter)
+			until := start.Add(time.Duration(wait) * time.Second).UTC()
+			if !strings.Contains(r.Stderr, until.Truncate(time.Minute).Add(time.Minute).Format("15:04")+" UTC") &&
+				!strings.Contains(r.Stderr, until.Truncate(time.Minute).Add(2*time.Minute).Format("15:04")+" UTC") {
+				t.Errorf("stderr does not say until %s UTC:\n%s", until.Format("15:04"), r.Stderr)
 			}
 			if r.Stdout != "" {
 				t.Errorf("stdout: %q", r.Stdout)

@@ -13,8 +13,9 @@ import (
 
 // PlaylistHelp is the paragraph of every command that takes a PLAYLIST.
 const PlaylistHelp = `PLAYLIST is a playlist ID, a spotify:playlist:ID URI, an
-https://open.spotify.com/playlist/ID link, or the exact name of one of your
-own playlists (a name two of them share is refused, with their IDs).`
+https://open.spotify.com/playlist/ID link (as the Share menu copies it: ?si=,
+/intl-xx/ and /embed/ are fine), or the exact name of one of your own
+playlists (a name two of them share is refused, with their IDs).`
 
 // target is a playlist a command changes.
 type target struct {

@@ -261,11 +261,12 @@ func (c *Client) do(ctx context.Context, method, pathOrURL string, body []byte, 
 			e := parseError(resp)
 			return nil, &auth.LoginNeededError{Reason: fmt.Sprintf("Spotify refused the access token (%s)", e.Message)}
 		case s == http.StatusTooManyRequests:
-			wait := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+			now := time.Now()
+			wait := retryAfter(resp.Header.Get("Retry-After"), now)
 			e := parseError(resp)
 			rateLimited++
 			if wait > c.MaxWait || rateLimited > 20 {
-				return nil, &RateLimitError{RetryAfter: wait, Reason: e.Reason}
+				return nil, &RateLimitError{RetryAfter: wait, Reason: e.Reason, Until: now.Add(wait)}
 			}
 			c.gate.Block(time.Now().Add(wait))
 			continue

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/spotcli/spotcli/internal/auth"
 )
 
@@ -475,27 +476,27 @@ func TestDoRateLimitTooLong(t *testing.T) {
 			retryAfter: "3600",
 			body:       `{"error":{"status":429,"message":"API rate limit exceeded","reason":"QUOTA_EXCEEDED"}}`,
 			want:       &RateLimitError{RetryAfter: time.Hour, Reason: "QUOTA_EXCEEDED"},
-			wantMsg:    []string{"retry after 3600 s", "QUOTA_EXCEEDED", "--max-wait"},
+			wantMsg:    []string{"rate limited by Spotify for 1h, until ", " UTC (QUOTA_EXCEEDED)", "--max-wait"},
 		},
 		{
 			name:       "no body",
 			maxWait:    2 * time.Minute,
 			retryAfter: "3600",
 			want:       &RateLimitError{RetryAfter: time.Hour},
-			wantMsg:    []string{"rate limited by Spotify: retry after 3600 s (--max-wait"},
+			wantMsg:    []string{"rate limited by Spotify for 1h, until ", " UTC: try again then (--max-wait"},
 		},
 		{
 			name:       "no waiting allowed",
 			retryAfter: "1",
 			want:       &RateLimitError{RetryAfter: time.Second},
-			wantMsg:    []string{"retry after 1 s"},
+			wantMsg:    []string{"rate limited by Spotify for 1s, until "},
 		},
 		{
 			name:       "beyond int64",
 			maxWait:    2 * time.Minute,
 			retryAfter: "99999999999999999999",
 			want:       &RateLimitError{RetryAfter: time.Duration(1<<31) * time.Second},
-			wantMsg:    []string{"retry after 2147483648 s"},
+			wantMsg:    []string{"rate limited by Spotify for 24855d4h, until 2094-"},
 		},
 	}
 	for _, tt := range tests {
@@ -515,8 +516,11 @@ func TestDoRateLimitTooLong(t *testing.T) {
 			if !errors.As(err, &rl) {
 				t.Fatalf("err = %v, want *RateLimitError", err)
 			}
-			if diff := cmp.Diff(tt.want, rl); diff != "" {
+			if diff := cmp.Diff(tt.want, rl, cmpopts.IgnoreFields(RateLimitError{}, "Until")); diff != "" {
 				t.Errorf("RateLimitError (-want +got):\n%s", diff)
+			}
+			if d := rl.Until.Sub(start.Add(tt.want.RetryAfter)); d < 0 || d > 10*time.Second {
+				t.Errorf("Until is %s, want the answer's time plus %s", rl.Until, tt.want.RetryAfter)
 			}
 			for _, s := range tt.wantMsg {
 				if !strings.Contains(err.Error(), s) {

@@ -45,14 +45,60 @@ func (e *Error) Error() string {
 type RateLimitError struct {
 	RetryAfter time.Duration
 	Reason     string
+	// Until is when Spotify will take requests again (the clock at the
+	// answer plus RetryAfter); zero leaves it out of the message.
+	Until time.Time
 }
 
 func (e *RateLimitError) Error() string {
-	msg := fmt.Sprintf("rate limited by Spotify: retry after %d s", int64(e.RetryAfter.Round(time.Second)/time.Second))
+	msg := "rate limited by Spotify for " + HumanDuration(e.RetryAfter)
+	if !e.Until.IsZero() {
+		msg += ", until " + untilUTC(e.Until, e.Until.Add(-e.RetryAfter))
+	}
 	if e.Reason != "" {
 		msg += " (" + e.Reason + ")"
 	}
-	return msg + " (--max-wait sets how long spotcli waits by itself)"
+	return msg + ": try again then (--max-wait sets how long spotcli waits by itself)"
+}
+
+// HumanDuration is d as people say it: 45s, 2m5s, 11h27m, 3d4h.
+func HumanDuration(d time.Duration) string {
+	s := int64(d.Round(time.Second) / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		if s%60 == 0 {
+			return fmt.Sprintf("%dm", s/60)
+		}
+		return fmt.Sprintf("%dm%ds", s/60, s%60)
+	case s < 48*3600:
+		// Seconds no longer matter; a started minute counts.
+		m := (s + 59) / 60
+		if m%60 == 0 {
+			return fmt.Sprintf("%dh", m/60)
+		}
+		return fmt.Sprintf("%dh%dm", m/60, m%60)
+	}
+	h := (s + 3599) / 3600
+	if h%24 == 0 {
+		return fmt.Sprintf("%dd", h/24)
+	}
+	return fmt.Sprintf("%dd%dh", h/24, h%24)
+}
+
+// untilUTC is t in UTC to the minute, with the date when it is not the day
+// of now.
+func untilUTC(t, now time.Time) string {
+	t, now = t.UTC(), now.UTC()
+	// A started minute counts: "until 09:14" must not be too early.
+	if t.Second() > 0 || t.Nanosecond() > 0 {
+		t = t.Truncate(time.Minute).Add(time.Minute)
+	}
+	if t.Format(time.DateOnly) != now.Format(time.DateOnly) {
+		return t.Format("2006-01-02 15:04") + " UTC"
+	}
+	return t.Format("15:04") + " UTC"
 }
 
 // parseError decodes an error answer.

@@ -234,12 +234,12 @@ func TestErrorMessages(t *testing.T) {
 		{
 			name: "rate limit",
 			err:  &RateLimitError{RetryAfter: 90 * time.Second},
-			want: "rate limited by Spotify: retry after 90 s (--max-wait sets how long spotcli waits by itself)",
+			want: "rate limited by Spotify for 1m30s: try again then (--max-wait sets how long spotcli waits by itself)",
 		},
 		{
 			name: "rate limit rounded, with reason",
 			err:  &RateLimitError{RetryAfter: 1500 * time.Millisecond, Reason: "QUOTA_EXCEEDED"},
-			want: "rate limited by Spotify: retry after 2 s (QUOTA_EXCEEDED) (--max-wait sets how long spotcli waits by itself)",
+			want: "rate limited by Spotify for 2s (QUOTA_EXCEEDED): try again then (--max-wait sets how long spotcli waits by itself)",
 		},
 	}
 	for _, tt := range tests {

@@ -270,10 +270,9 @@ func checkCredential(key, val, file string, flags *pflag.FlagSet, noEnv bool, ge
 	} else if !noEnv && getenv(envName(key)) != "" {
 		where = "SPOTCLI_" + strings.ToUpper(key)
 	}
-	if err := auth.CheckToken(where, val); err != nil {
-		return &UsageError{err.Error()}
-	}
-	return nil
+	// A configuration error (auth.SettingError, exit 1), as the same check
+	// of the credential variables is: not a bad command line.
+	return auth.CheckToken(where, val)
 }
 
 func flagOf(flags *pflag.FlagSet, key string) *pflag.Flag {
@@ -362,6 +361,8 @@ func (s *Settings) bothStores(getenv func(string) string, warn io.Writer, backen
 		Keyring: &KeyringStore{Backend: backend, Service: "spotcli", Timeout: s.KeyringWait, Available: DBusAvailable(getenv)},
 		File:    &FileStore{Dir: filepath.Join(s.Dir, "tokens")},
 		Warn:    warn,
+		// docs/headless.md promises the warning once per profile.
+		Once: func(profile string) bool { return s.WarnOnce(profile, "plaintext-warned", "warned") },
 	}
 }
 

@@ -242,6 +242,10 @@ type AutoStore struct {
 	Keyring *KeyringStore
 	File    *FileStore
 	Warn    io.Writer
+	// Once reports whether the plain-text warning is still to be given for
+	// a profile, and records that it now is (a state file: once per
+	// profile, not once per process); nil warns once per process.
+	Once func(profile string) bool
 
 	mu    sync.Mutex
 	where map[string]string
@@ -326,7 +330,7 @@ func (s *AutoStore) Save(profile string, rec *auth.Record) error {
 	said := s.said
 	s.said = true
 	s.mu.Unlock()
-	if !said && !inFile && s.Warn != nil {
+	if !said && !inFile && s.Warn != nil && (s.Once == nil || s.Once(profile)) {
 		fmt.Fprintf(s.Warn, "warning: %v; the login was stored in plain text in %s (set token_store to keyring or file to choose)\n", kerr, s.File.path(profile))
 	}
 	return nil

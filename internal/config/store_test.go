@@ -1000,3 +1000,25 @@ func TestAutoStoreDeleteKeyringError(t *testing.T) {
 		t.Errorf("Delete = %v, %v; want true, nil", removed, err)
 	}
 }
+
+// TestAutoStorePlainTextWarningOncePerProfile: with Once, the plain-text
+// warning is given once for each profile, across processes (each Save
+// below is a fresh store, as each spotcli process has).
+func TestAutoStorePlainTextWarningOncePerProfile(t *testing.T) {
+	t.Parallel()
+	s := &config.Settings{Dir: t.TempDir(), TokenStore: "auto"}
+	var warn strings.Builder
+	for i, p := range []string{"work", "work", "home", "work", "home"} {
+		// No D-Bus session: the keyring is unavailable.
+		st := s.Store(func(string) string { return "" }, &warn, newFakeKeyring())
+		if err := st.Save(p, testRecord(t0.Add(time.Duration(i)*time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(warn.String(), "plain text"); n != 2 {
+		t.Errorf("%d warnings for two profiles, want 2:\n%s", n, warn.String())
+	}
+	if !strings.Contains(warn.String(), "work.json") || !strings.Contains(warn.String(), "home.json") {
+		t.Errorf("a profile was not warned about:\n%s", warn.String())
+	}
+}

@@ -59,6 +59,7 @@ type Stats struct {
 
 // Server is a running fake. All methods are safe for concurrent use.
 type Server struct {
+	short   *shortLinks // shortlink.go; guarded by mu
 	srv     *httptest.Server
 	pages   *template.Template
 	now     func() time.Time
@@ -286,6 +287,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.handleConsent(w, r)
 	case path == "/api/token":
 		s.handleToken(w, r)
+	case strings.HasPrefix(path, "/share/"):
+		s.handleShortLink(w, r)
 	case isAPI:
 		s.handleAPI(w, r)
 	default:

@@ -136,6 +136,8 @@ func (h *Harness) RunContext(ctx context.Context, stdin string, args ...string) 
 		},
 		Keyring:     h.Keyring,
 		OpenBrowser: h.browse,
+		// The fake serves spotify.link's share links.
+		ShortLinkBase: h.Fake.ShortLinkBase(),
 	}
 	code := cmd.Main(ctx, f, args)
 	return Result{Stdout: out.String(), Stderr: errb.String(), Code: code}
