@@ -144,18 +144,26 @@ func hint(e *Error) string {
 	return ""
 }
 
+// firstLine is s's first line, printable (auth.Printable), cut to max bytes
+// of that printable form with "…": escaping a byte makes it up to four, so
+// the cut is made after it, never inside an escape.
 func firstLine(s string, max int) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}
-	if len(s) > max {
-		for max > 0 && !utf8.RuneStart(s[max]) {
-			max--
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		_, n := utf8.DecodeRuneInString(s[i:])
+		p := auth.Printable(s[i : i+n])
+		if b.Len()+len(p) > max {
+			b.WriteString("…")
+			break
 		}
-		s = s[:max] + "…"
+		b.WriteString(p)
+		i += n
 	}
-	return s
+	return b.String()
 }
 
 // retryAfter reads Retry-After as seconds or an HTTP date; a missing or bad
