@@ -4,44 +4,33 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	engine "github.com/spotcli/spotcli/internal/export"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
-func parse(t *testing.T, c *cobra.Command, args ...string) error {
-	t.Helper()
-	c.SetArgs(args)
-	c.SetOut(io.Discard)
-	c.SetErr(io.Discard)
-	c.SilenceUsage, c.SilenceErrors = true, true
-	return c.ExecuteContext(context.Background())
-}
-
 func TestExportFlags(t *testing.T) {
 	var got *exportOptions
 	runF := func(_ context.Context, o *exportOptions) error { got = o; return nil }
-	if err := parse(t, NewExportCmd(&cmdutil.Factory{}, runF), "backup", "--only", "tracks, playlists,tracks", "--csv", "--concurrency", "3", "-q"); err != nil {
+	if err := cmdutiltest.Parse(t, NewExportCmd(&cmdutil.Factory{}, runF), "backup", "--only", "tracks, playlists,tracks", "--csv", "--concurrency", "3", "-q"); err != nil {
 		t.Fatal(err)
 	}
 	want := &exportOptions{Dir: "backup", Only: []string{"tracks", "playlists"}, CSV: true, Concurrency: 3, Quiet: true}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(exportOptions{}), cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "f" }, cmp.Ignore())); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if err := parse(t, NewExportCmd(&cmdutil.Factory{}, runF), "backup"); err != nil || got.Concurrency != 8 || got.Only != nil {
+	if err := cmdutiltest.Parse(t, NewExportCmd(&cmdutil.Factory{}, runF), "backup"); err != nil || got.Concurrency != 8 || got.Only != nil {
 		t.Errorf("defaults: %v %+v", err, got)
 	}
 	for _, args := range [][]string{{}, {"a", "b"}, {""}, {"d", "--only", "podcasts"}, {"d", "--only", ","}, {"d", "--concurrency", "0"}, {"d", "--concurrency", "17"}} {
-		err := parse(t, NewExportCmd(&cmdutil.Factory{}, runF), args...)
+		err := cmdutiltest.Parse(t, NewExportCmd(&cmdutil.Factory{}, runF), args...)
 		if code := cmdutil.ExitCode(context.Background(), err); code != cmdutil.ExitUsage {
 			t.Errorf("%q: exit %d (%v), want a usage error", args, code, err)
 		}

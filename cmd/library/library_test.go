@@ -3,38 +3,27 @@ package library
 import (
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 )
 
-func parse(t *testing.T, c *cobra.Command, args ...string) error {
-	t.Helper()
-	c.SetArgs(args)
-	c.SetOut(io.Discard)
-	c.SetErr(io.Discard)
-	c.SilenceUsage, c.SilenceErrors = true, true
-	return c.ExecuteContext(context.Background())
-}
-
 func TestLibraryFlags(t *testing.T) {
 	var got *libraryOptions
 	runF := func(_ context.Context, o *libraryOptions) error { got = o; return nil }
-	if err := parse(t, NewLibraryCmd(&cmdutil.Factory{}, runF), "artists", "-o", "uri", "--limit", "3", "--concurrency", "2"); err != nil {
+	if err := cmdutiltest.Parse(t, NewLibraryCmd(&cmdutil.Factory{}, runF), "artists", "-o", "uri", "--limit", "3", "--concurrency", "2"); err != nil {
 		t.Fatal(err)
 	}
 	if got.Kind != "artists" || got.Output != "uri" || got.Limit != 3 || got.Concurrency != 2 {
 		t.Errorf("options %+v", got)
 	}
 	for _, args := range [][]string{{}, {"podcasts"}, {"tracks", "albums"}, {"tracks", "-o", "xml"}, {"tracks", "--concurrency", "17"}, {"tracks", "--json", "-o", "tsv"}} {
-		err := parse(t, NewLibraryCmd(&cmdutil.Factory{}, runF), args...)
+		err := cmdutiltest.Parse(t, NewLibraryCmd(&cmdutil.Factory{}, runF), args...)
 		if code := cmdutil.ExitCode(context.Background(), err); code != cmdutil.ExitUsage {
 			t.Errorf("%v: exit %d (%v), want a usage error", args, code, err)
 		}

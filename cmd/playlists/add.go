@@ -68,20 +68,8 @@ input. A summary goes to stderr; stdout stays empty.`,
 }
 
 func runAdd(ctx context.Context, o *addOptions) error {
-	refs, err := cmdutil.ReadItems(ctx, o.f, o.Items, api.RefParser{})
-	if err != nil {
-		return err
-	}
-	if len(refs) == 0 {
-		fmt.Fprintln(o.f.Err, "no items on stdin: nothing to add")
-		return nil
-	}
-	client, _, err := o.f.UserClient()
-	if err != nil {
-		return err
-	}
-	t, err := resolvePlaylist(ctx, client, o.Playlist)
-	if err != nil {
+	refs, client, t, err := editInput(ctx, o.f, o.Items, o.Playlist, "add")
+	if err != nil || len(refs) == 0 {
 		return err
 	}
 	send, skipped, err := selectNew(ctx, client, t, refs, o.Unique, false)
@@ -168,4 +156,27 @@ func addRefs(ctx context.Context, client *api.Client, t *target, refs []api.RefL
 			be.Done, be.Total, t.label(), where(refs, be.Done), t.ID, rerun, cause)
 	}
 	return fmt.Errorf("added %d of %d items to %s; the next is %s: %s: %w", be.Done, be.Total, t.label(), where(refs, be.Done), rerun, cause)
+}
+
+// editInput reads the ITEMs of an edit (its arguments, or stdin) and then
+// resolves PLAYLIST: every bad line is reported before anything is asked of
+// Spotify. No items is not an error: it says so on stderr, and refs is empty.
+func editInput(ctx context.Context, f *cmdutil.Factory, items []string, playlist, verb string) ([]api.RefLine, *api.Client, *target, error) {
+	refs, err := cmdutil.ReadItems(ctx, f, items, api.RefParser{})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(refs) == 0 {
+		fmt.Fprintf(f.Err, "no items on stdin: nothing to %s\n", verb)
+		return nil, nil, nil, nil
+	}
+	client, _, err := f.UserClient()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	t, err := resolvePlaylist(ctx, client, playlist)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return refs, client, t, nil
 }

@@ -52,20 +52,8 @@ checked by reading the playlist before anything else is sent.`,
 }
 
 func runRemove(ctx context.Context, o *removeOptions) error {
-	refs, err := cmdutil.ReadItems(ctx, o.f, o.Items, api.RefParser{})
-	if err != nil {
-		return err
-	}
-	if len(refs) == 0 {
-		fmt.Fprintln(o.f.Err, "no items on stdin: nothing to remove")
-		return nil
-	}
-	client, _, err := o.f.UserClient()
-	if err != nil {
-		return err
-	}
-	t, err := resolvePlaylist(ctx, client, o.Playlist)
-	if err != nil {
+	refs, client, t, err := editInput(ctx, o.f, o.Items, o.Playlist, "remove")
+	if err != nil || len(refs) == 0 {
 		return err
 	}
 	uris := make([]string, len(refs))
