@@ -4,6 +4,4 @@ import "github.com/spotcli/spotcli/cmd/internal/clitest"
 
 // The *_cli_test.go files run whole command lines in-process, each test in
 // a world of its own (clitest.Harness).
-type harness = clitest.Harness
-
 var newHarness = clitest.New

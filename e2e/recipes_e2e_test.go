@@ -40,7 +40,6 @@ type world struct {
 	port     int
 	secrets  string // gh's secrets, one file each
 	clientID string
-	secret   string
 }
 
 func newWorld(t *testing.T) *world {
