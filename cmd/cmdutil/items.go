@@ -11,7 +11,8 @@ import (
 // ItemsHelp is the paragraph of every command that takes ITEMs.
 const ItemsHelp = `An ITEM is a Spotify URI (spotify:track:ID, spotify:episode:ID), an
 open.spotify.com link as the Share menu copies it (?si=, /intl-xx/ and
-/embed/ are fine), a bare ID, which is a track's, or current: the item now
+/embed/ are fine) or a spotify.link share link (resolved without a token),
+a bare ID, which is a track's, or current: the item now
 playing (spotcli now shows it). With no ITEM, or with -,
 the items are read from stdin, one a line; blank lines and lines starting
 with # are skipped. Every bad line is reported with its number, and then
@@ -32,6 +33,7 @@ func ReadItems(ctx context.Context, f *Factory, args []string, p api.RefParser) 
 		p.Keywords = append(p.Keywords, k)
 	}
 	slices.Sort(p.Keywords)
+	p.ShortLinks = true
 	var refs []api.RefLine
 	var err error
 	if len(args) == 0 || len(args) == 1 && args[0] == "-" {
@@ -46,10 +48,17 @@ func ReadItems(ctx context.Context, f *Factory, args []string, p api.RefParser) 
 		if r.Keyword == "" {
 			continue
 		}
-		uri, err := f.ItemKeywords[r.Keyword](ctx, f)
+		var uri string
+		if resolve, ok := f.ItemKeywords[r.Keyword]; ok {
+			uri, err = resolve(ctx, f)
+		} else { // a spotify.link share link
+			uri, err = f.ResolveShortLink(ctx, r.Keyword)
+		}
 		var ref api.Ref
 		if err == nil {
-			ref, err = p.Parse(uri)
+			nolinks := p
+			nolinks.ShortLinks = false // a link leads to an item, not to another link
+			ref, err = nolinks.Parse(uri)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", Where(refs, i), r.Keyword, err)

@@ -174,7 +174,7 @@ func editInput(ctx context.Context, f *cmdutil.Factory, items []string, playlist
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	t, err := resolvePlaylist(ctx, client, playlist)
+	t, err := resolvePlaylistArg(ctx, f, client, playlist)
 	if err != nil {
 		return nil, nil, nil, err
 	}

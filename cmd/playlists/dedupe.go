@@ -66,7 +66,7 @@ func runDedupe(ctx context.Context, o *dedupeOptions) error {
 	if err != nil {
 		return err
 	}
-	t, err := resolvePlaylist(ctx, client, o.Playlist)
+	t, err := resolvePlaylistArg(ctx, o.f, client, o.Playlist)
 	if err != nil {
 		return err
 	}

@@ -107,7 +107,7 @@ func runImport(ctx context.Context, o *importOptions) error {
 	var t *target
 	refs := in.refs
 	if o.Into != "" {
-		if t, err = resolvePlaylist(ctx, client, o.Into); err != nil {
+		if t, err = resolvePlaylistArg(ctx, o.f, client, o.Into); err != nil {
 			return err
 		}
 		var already int

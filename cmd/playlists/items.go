@@ -17,11 +17,9 @@ import (
 type playlistItemsOptions struct {
 	f *cmdutil.Factory
 	// PlaylistID is the playlist given by ID, URI or URL; PlaylistName the
-	// one given by name, which resolvePlaylist looks up.
+	// one given by name or by a spotify.link share link, which
+	// resolvePlaylistArg looks up when the command runs.
 	PlaylistID, PlaylistName string
-	// ShortLink is a spotify.link share link, resolved when the command
-	// runs (it takes a request).
-	ShortLink string
 	cmdutil.ListOptions
 }
 
@@ -31,9 +29,7 @@ func newPlaylistItemsCmd(f *cmdutil.Factory, runF func(context.Context, *playlis
 		Use:   "items PLAYLIST",
 		Short: "List the items (tracks and episodes) of a playlist",
 		Long: `List every item of a playlist, following Spotify's pages to the end.
-` + PlaylistHelp + ` A https://spotify.link/... share link works
-too: spotcli asks spotify.link (without a token) which open.spotify.com URL it
-leads to.
+` + PlaylistHelp + `
 
 Spotify only returns the items of playlists the user owns or collaborates on
 to apps in development mode: for any other playlist it answers 403.
@@ -72,9 +68,7 @@ position alone, so that positions stay true; no field is made up.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if api.IsShortLink(args[0]) {
-				o.ShortLink = args[0]
-			} else if err := checkPlaylistArg(args[0]); err != nil {
+			if err := checkPlaylistArg(args[0]); err != nil {
 				return err
 			} else if id, err := parsePlaylistID(args[0]); err == nil {
 				o.PlaylistID = id
@@ -186,22 +180,13 @@ func minutesSeconds(ms int64) string {
 }
 
 func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {
-	if o.ShortLink != "" {
-		u, err := o.f.ResolveShortLink(ctx, o.ShortLink)
-		if err != nil {
-			return err
-		}
-		if o.PlaylistID, err = parsePlaylistID(u); err != nil {
-			return fmt.Errorf("the share link %s leads to %s: %w", o.ShortLink, u, err)
-		}
-	}
 	client, _, err := o.f.UserClient()
 	if err != nil {
 		return err
 	}
 	id := o.PlaylistID
 	if id == "" {
-		t, err := resolvePlaylist(ctx, client, o.PlaylistName)
+		t, err := resolvePlaylistArg(ctx, o.f, client, o.PlaylistName)
 		if err != nil {
 			return err
 		}

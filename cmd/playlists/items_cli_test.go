@@ -3,12 +3,14 @@ package playlists_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spotcli/spotcli/cmd/cmdutil/cmdutiltest"
+	"github.com/spotcli/spotcli/cmd/internal/clitest"
 	"github.com/spotcli/spotcli/internal/spotifytest"
 	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
@@ -305,5 +307,36 @@ func TestItemsPlaylistLinks(t *testing.T) {
 		if r := h.MustRun(map[bool]int{true: 2, false: 1}[msg == "is not a playlist"], "", "playlists", "items", arg); !strings.Contains(r.Stderr, msg) || r.Stdout != "" {
 			t.Errorf("playlists items %s: want %q: %s", arg, msg, r)
 		}
+	}
+}
+
+// TestEditShareLinks: the edit commands take spotify.link share links too,
+// for the PLAYLIST (playlists add, dedupe, import --into) and for ITEMs
+// (arguments and stdin lines), each resolved with one tokenless request
+// before anything is written.
+func TestEditShareLinks(t *testing.T) {
+	const id = "3cEYpjA9oz9GiPac4AsH4n"
+	h := newHarness(t)
+	h.LoginWith(clitest.ClientID, append(slices.Clone(clitest.Scopes), "playlist-modify-public", "playlist-modify-private"))
+	h.Fake.AddPlaylists("alice", spotifytest.Playlist{ID: id, Name: "Road trip", Public: true})
+	h.Fake.AddTracks(spotifytest.Track{ID: "4uLU6hMCjMI75M1A2tKUQC", Name: "Never Gonna Give You Up", Artists: []string{"Rick Astley"}})
+	h.Fake.AddShortLink("RoadTrip001", "https://open.spotify.com/playlist/"+id+"?si=0123456789abcdef")
+	h.Fake.AddShortLink("ATrack00001", "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC?si=x")
+	h.Fake.AddShortLink("APlaylist01", "https://open.spotify.com/playlist/"+id)
+	h.MustRun(0, "", "playlists", "add", "https://spotify.link/RoadTrip001", "https://spotify.link/ATrack00001")
+	h.MustRun(0, "spotify.link/ATrack00001\n", "playlists", "add", "spotify.link/RoadTrip001")
+	if got := h.MustRun(0, "", "playlists", "items", id, "-o", "uri").Stdout; got != "spotify:track:4uLU6hMCjMI75M1A2tKUQC\nspotify:track:4uLU6hMCjMI75M1A2tKUQC\n" {
+		t.Errorf("items after two adds: %q", got)
+	}
+	if hits, withAuth := h.Fake.ShortLinkStats(); hits != 4 || withAuth != 0 {
+		t.Errorf("share links: %d requests (want 4), %d with credentials (want 0)", hits, withAuth)
+	}
+	// A link to a playlist is no ITEM of a playlist: refused before any write.
+	before := h.Fake.Stats().APIRequests["/v1/playlists/"+id+"/items"]
+	if r := h.MustRun(1, "", "playlists", "add", id, "https://spotify.link/APlaylist01"); !strings.Contains(r.Stderr, "is a playlist: only tracks, episodes") {
+		t.Errorf("a playlist link as an ITEM: %s", r)
+	}
+	if after := h.Fake.Stats().APIRequests["/v1/playlists/"+id+"/items"]; after != before {
+		t.Errorf("%d requests to the playlist's items after a refused ITEM", after-before)
 	}
 }

@@ -14,8 +14,9 @@ import (
 // PlaylistHelp is the paragraph of every command that takes a PLAYLIST.
 const PlaylistHelp = `PLAYLIST is a playlist ID, a spotify:playlist:ID URI, an
 https://open.spotify.com/playlist/ID link (as the Share menu copies it: ?si=,
-/intl-xx/ and /embed/ are fine), or the exact name of one of your own
-playlists (a name two of them share is refused, with their IDs).`
+/intl-xx/ and /embed/ are fine), a https://spotify.link/... share link (which
+spotcli asks spotify.link about, without a token), or the exact name of one of
+your own playlists (a name two of them share is refused, with their IDs).`
 
 // target is a playlist a command changes.
 type target struct {
@@ -32,6 +33,24 @@ func (t *target) label() string {
 		return fmt.Sprintf("%q (%s)", t.Name, t.ID)
 	}
 	return t.ID
+}
+
+// resolvePlaylistArg is resolvePlaylist after a spotify.link share link is
+// followed (one request without a token) to the open.spotify.com URL it
+// leads to.
+func resolvePlaylistArg(ctx context.Context, f *cmdutil.Factory, client *api.Client, arg string) (*target, error) {
+	if api.IsShortLink(arg) {
+		u, err := f.ResolveShortLink(ctx, arg)
+		if err != nil {
+			return nil, err
+		}
+		id, err := parsePlaylistID(u)
+		if err != nil {
+			return nil, fmt.Errorf("the share link %s leads to %s: %w", arg, u, err)
+		}
+		return &target{ID: id}, nil
+	}
+	return resolvePlaylist(ctx, client, arg)
 }
 
 // resolvePlaylist finds the playlist an argument means: an ID, URI or URL
@@ -90,6 +109,9 @@ func resolvePlaylist(ctx context.Context, client *api.Client, arg string) (*targ
 // like a URI or a link but is not one of a playlist; anything else may be a
 // name.
 func checkPlaylistArg(arg string) error {
+	if api.IsShortLink(arg) { // resolved when the command runs
+		return nil
+	}
 	name := strings.TrimSpace(arg)
 	if _, err := parsePlaylistID(arg); err != nil && (name == "" || strings.HasPrefix(name, "spotify:") ||
 		strings.Contains(name, "://") || strings.HasPrefix(strings.ToLower(name), "open.spotify.com/")) {

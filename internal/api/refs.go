@@ -45,6 +45,9 @@ type RefParser struct {
 	// Keywords are words taken as they are, for the caller to resolve
 	// before anything is sent: the hook for the player's "current".
 	Keywords []string
+	// ShortLinks takes spotify.link share links as keywords too, for the
+	// caller to resolve (ShortLinks.Resolve) before anything is sent.
+	ShortLinks bool
 }
 
 func (p RefParser) kinds() []string {
@@ -57,7 +60,7 @@ func (p RefParser) kinds() []string {
 // Parse reads one reference.
 func (p RefParser) Parse(s string) (Ref, error) {
 	s = strings.TrimSpace(s)
-	if slices.Contains(p.Keywords, s) {
+	if slices.Contains(p.Keywords, s) || p.ShortLinks && IsShortLink(s) {
 		return Ref{Keyword: s}, nil
 	}
 	r, err := parseRef(s)
