@@ -1,7 +1,8 @@
 // Package cmd is spotcli's command tree: the root command, which registers
-// the command groups (cmd/auth, cmd/playlists, cmd/api), completion, version
-// and gen-docs; Main runs it and turns its error into the exit code
-// (cmd/cmdutil/exitcodes.go).
+// the command groups (cmd/auth, cmd/playlists, cmd/library, cmd/search,
+// cmd/export, cmd/api, cmd/config, cmd/player), completion, version, help
+// environment and gen-docs; Main runs it and turns its error into the exit
+// code (cmd/cmdutil/exitcodes.go).
 package cmd
 
 import (
@@ -56,11 +57,9 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if _, ok := f.Err.(cmdutil.SafeWriter); !ok {
 		f.Err = cmdutil.SafeWriter{W: f.Err}
 	}
-	root := NewRootCmd(f)
+	root := NewRootCmd(f) // with f's stdout and stderr
 	root.SetArgs(args)
 	root.SetIn(f.In)
-	root.SetOut(f.Out)
-	root.SetErr(f.Err)
 	ran, err := root.ExecuteContextC(ctx)
 	code := cmdutil.ExitCode(ctx, err)
 	var se *cmdutil.SilentExit

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spotcli/spotcli/internal/auth"
 	"github.com/spotcli/spotcli/internal/config"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 func TestLoginThroughBrowser(t *testing.T) {
@@ -104,26 +105,6 @@ func queryParam(raw, key string) string {
 		}
 	}
 	return ""
-}
-
-// freePort finds a loopback port nobody listens on.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-func portFree(port int) bool {
-	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		return false
-	}
-	ln.Close()
-	return true
 }
 
 // startLogin starts `spotcli login --no-browser` and returns the authorize URL
@@ -222,7 +203,7 @@ func TestLoginByPastedURL(t *testing.T) {
 
 func TestLoginInterrupted(t *testing.T) {
 	h := newHarness(t)
-	port := freePort(t)
+	port := fixtures.FreePort(t)
 	h.env["SPOTCLI_REDIRECT_URI"] = "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"
 	// startLogin returns after the URL was printed, so the server listens.
 	_, _, wait, pid := startLogin(t, h)
@@ -233,7 +214,7 @@ func TestLoginInterrupted(t *testing.T) {
 	if r.code != 130 {
 		t.Fatalf("want exit 130 on SIGINT: %s", r)
 	}
-	if !portFree(port) {
+	if !fixtures.PortFree(port) {
 		t.Error("port still taken after SIGINT")
 	}
 	h.noRecord("default")

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -51,7 +52,7 @@ func newWorld(t *testing.T) *world {
 	fake.AddUser(spotifytest.User{ID: "alice", DisplayName: "Alice Liddell", Email: "alice@example.com", Country: "GB", Product: "premium"})
 	fake.SetCurrentUser("alice")
 	fake.GeneratePlaylists("alice", 3)
-	w := &world{t: t, fake: fake, port: freePort(t), secrets: filepath.Join(t.TempDir(), "secrets"), clientID: testClientID}
+	w := &world{t: t, fake: fake, port: fixtures.FreePort(t), secrets: filepath.Join(t.TempDir(), "secrets"), clientID: testClientID}
 	if err := os.MkdirAll(w.secrets, 0o700); err != nil {
 		t.Fatal(err)
 	}

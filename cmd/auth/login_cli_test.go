@@ -1,13 +1,13 @@
 package authcmd_test
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/spotcli/spotcli/internal/spotifytest"
+	"github.com/spotcli/spotcli/internal/spotifytest/fixtures"
 )
 
 func TestLoginShowDialogAndScopes(t *testing.T) {
@@ -73,30 +73,10 @@ func TestLoginDenied(t *testing.T) {
 	h.NoRecord("default")
 }
 
-// freePort finds a loopback port nobody listens on.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-func portFree(port int) bool {
-	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		return false
-	}
-	ln.Close()
-	return true
-}
-
 func TestLoginTimeoutReleasesPort(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	port := freePort(t)
+	port := fixtures.FreePort(t)
 	h.Env["SPOTCLI_REDIRECT_URI"] = "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"
 	r := h.MustRun(1, "", "login", "--no-browser", "--timeout", "1s")
 	if !strings.Contains(r.Stderr, "login timed out after 1s") {
@@ -105,7 +85,7 @@ func TestLoginTimeoutReleasesPort(t *testing.T) {
 	if !strings.Contains(r.Stderr, "\n"+h.Fake.AccountsURL()+"/authorize?") {
 		t.Errorf("--no-browser must print the URL alone on its line:\n%s", r.Stderr)
 	}
-	if !portFree(port) {
+	if !fixtures.PortFree(port) {
 		t.Error("the callback port is still taken after the login ended")
 	}
 	h.NoRecord("default")
