@@ -77,11 +77,6 @@ __spotcli_filedir()
 
 `
 
-var (
-	wordsByRefRE = regexp.MustCompile(`(^|[^A-Za-z0-9_])_get_comp_words_by_ref\b`)
-	filedirRE    = regexp.MustCompile(`(^|[^A-Za-z0-9_])_filedir\b`)
-)
-
 // bashCompletion is cobra's bash script, made independent of the
 // bash-completion package.
 func bashCompletion(root *cobra.Command, w io.Writer, descriptions bool) error {
@@ -89,8 +84,12 @@ func bashCompletion(root *cobra.Command, w io.Writer, descriptions bool) error {
 	if err := root.GenBashCompletionV2(&b, descriptions); err != nil {
 		return err
 	}
-	s := wordsByRefRE.ReplaceAllString(b.String(), "${1}__spotcli_get_comp_words_by_ref")
-	s = filedirRE.ReplaceAllString(s, "${1}__spotcli_filedir")
+	// Compiled here, not at package level: every other command would pay
+	// for them at start-up.
+	wordsByRef := regexp.MustCompile(`(^|[^A-Za-z0-9_])_get_comp_words_by_ref\b`)
+	filedir := regexp.MustCompile(`(^|[^A-Za-z0-9_])_filedir\b`)
+	s := wordsByRef.ReplaceAllString(b.String(), "${1}__spotcli_get_comp_words_by_ref")
+	s = filedir.ReplaceAllString(s, "${1}__spotcli_filedir")
 	// After the first line (a comment saying what the file is).
 	head, rest, _ := strings.Cut(s, "\n")
 	_, err := io.WriteString(w, head+"\n"+bashStandIns+rest)
