@@ -4,7 +4,9 @@
 #     OS keyring (Secret Service, org.freedesktop.secrets) can be tested for real
 #     through .ci/with-keyring.sh;
 #   - chromium, for the browser-based tests;
-#   - jq, which the documentation's examples use (they run in e2e).
+#   - jq, which the documentation's examples use (they run in e2e);
+#   - bash-completion and script(1), for the completion and terminal tests
+#     (which fail in CI, rather than skip, without them).
 # Idempotent: when every needed command is already there, apt is skipped.
 set -euo pipefail
 
@@ -17,6 +19,11 @@ declare -A NEEDED=(
   [chromium]=chromium
   # the docs' examples pipe into jq (e2e TestDocExamples runs them)
   [jq]=jq
+  [script]=bsdutils
+)
+# file -> Debian package, for packages that bring no command
+declare -A NEEDED_FILES=(
+  [/usr/share/bash-completion/bash_completion]=bash-completion
 )
 
 missing=()
@@ -27,9 +34,12 @@ for cmd in "${!NEEDED[@]}"; do
     missing+=("$pkg")
   fi
 done
+for file in "${!NEEDED_FILES[@]}"; do
+  [ -e "$file" ] || missing+=("${NEEDED_FILES[$file]}")
+done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup.sh: dbus, gnome-keyring, chromium and jq already installed; skipping apt"
+  echo "setup.sh: dbus, gnome-keyring, chromium, jq and bash-completion already installed; skipping apt"
   exit 0
 fi
 
@@ -46,5 +56,8 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
 for cmd in "${!NEEDED[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || { echo "setup.sh: '$cmd' still missing after install" >&2; exit 1; }
+done
+for file in "${!NEEDED_FILES[@]}"; do
+  [ -e "$file" ] || { echo "setup.sh: '$file' still missing after install" >&2; exit 1; }
 done
 echo "setup.sh: done"

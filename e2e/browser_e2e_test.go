@@ -373,7 +373,7 @@ func findChromium(t *testing.T) string {
 			return lp
 		}
 	}
-	if ci := os.Getenv("CI"); (ci != "" && ci != "false" && ci != "0") || os.Getenv("SPOTCLI_TEST_BROWSER") == "1" {
+	if inCI() || os.Getenv("SPOTCLI_TEST_BROWSER") == "1" {
 		t.Fatal("no chromium installed, and CI (or SPOTCLI_TEST_BROWSER=1) requires the browser tests: " +
 			"run .ci/setup.sh (apt-get install chromium) or set CHROME_PATH")
 	}

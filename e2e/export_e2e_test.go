@@ -223,7 +223,7 @@ func TestExportOutput(t *testing.T) {
 // (script(1) gives spotcli one), and cleared before the summary.
 func TestExportProgressOnTerminal(t *testing.T) {
 	if out, err := exec.Command("script", "--version").CombinedOutput(); err != nil || !strings.Contains(string(out), "util-linux") {
-		t.Skip("needs script(1) from util-linux to run spotcli on a terminal")
+		skipUnlessCI(t, "needs script(1) from util-linux to run spotcli on a terminal")
 	}
 	h := newHarness(t)
 	h.withLatency(5 * time.Millisecond)

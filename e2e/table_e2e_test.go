@@ -18,7 +18,7 @@ import (
 func (h *harness) onTerminal(t *testing.T, cols int, line string) string {
 	t.Helper()
 	if out, err := exec.Command("script", "--version").CombinedOutput(); err != nil || !strings.Contains(string(out), "util-linux") {
-		t.Skip("needs script(1) from util-linux to run spotcli on a terminal")
+		skipUnlessCI(t, "needs script(1) from util-linux to run spotcli on a terminal")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
