@@ -134,7 +134,7 @@ func run(out io.Writer, latency time.Duration, n, big, runs int, only string) er
 	if err != nil {
 		return err
 	}
-	nowRTT, err := e.nowRoundTrip(20)
+	nowRTT, err := e.roundTrip(20, "/me/player?additional_types=track,episode")
 	if err != nil {
 		return err
 	}
@@ -148,28 +148,6 @@ func run(out io.Writer, latency time.Duration, n, big, runs int, only string) er
 		return err
 	}
 	return e.followSession(row, latency, 500*time.Millisecond)
-}
-
-// nowRoundTrip is the median time of one GET /me/player sent directly.
-func (e *env) nowRoundTrip(n int) (time.Duration, error) {
-	times := make([]time.Duration, 0, n)
-	for range n {
-		req, err := http.NewRequest(http.MethodGet, e.fake.APIURL()+"/me/player?additional_types=track,episode", nil)
-		if err != nil {
-			return 0, err
-		}
-		req.Header.Set("Authorization", "Bearer "+e.access())
-		start := time.Now()
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		times = append(times, time.Since(start))
-	}
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	return times[len(times)/2], nil
 }
 
 func (e *env) access() string {
@@ -561,12 +539,7 @@ type measurement struct {
 // roundTrip is the median time of one request for path (a page), sent n
 // times in a row.
 func (e *env) roundTrip(n int, path string) (time.Duration, error) {
-	var token string
-	for _, v := range e.vars {
-		if k, val, _ := strings.Cut(v, "="); k == "SPOTCLI_ACCESS_TOKEN_FOR_BENCH" {
-			token = val
-		}
-	}
+	token := e.access()
 	times := make([]time.Duration, 0, n)
 	for range n {
 		req, err := http.NewRequest(http.MethodGet, e.fake.APIURL()+path, nil)
