@@ -28,16 +28,12 @@ func CurrentFor(ctx context.Context, f *cmdutil.Factory) (string, error) {
 }
 
 // item is one ITEM of play and queue.
-type item struct {
-	kind, id string
-}
-
-func (i item) uri() string { return "spotify:" + i.kind + ":" + i.id }
+type item struct{ api.Ref }
 
 // context reports whether the item is played as a context (a collection)
 // rather than as an item of a list.
 func (i item) context() bool {
-	switch i.kind {
+	switch i.Type {
 	case "album", "playlist", "artist", "show":
 		return true
 	}
@@ -84,5 +80,5 @@ func parseItem(s string) (item, bool) {
 	if err != nil {
 		return item{}, false
 	}
-	return item{r.Type, r.ID}, true
+	return item{r}, true
 }

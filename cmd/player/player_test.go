@@ -537,7 +537,7 @@ func TestParseItem(t *testing.T) {
 		"https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC":  uriA,
 	} {
 		it, ok := parseItem(in)
-		if !ok || it.uri() != want {
+		if !ok || it.URI() != want {
 			t.Errorf("%q: %v %v, want %s", in, it, ok, want)
 		}
 	}
