@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,48 +179,37 @@ type modeOptions struct {
 
 // NewShuffleCmd is spotcli player shuffle.
 func NewShuffleCmd(f *cmdutil.Factory, runF func(context.Context, *modeOptions) error) *cobra.Command {
-	o := &modeOptions{control: control{f: f}}
-	c := &cobra.Command{
-		Use:       "shuffle on|off",
-		Short:     "Turn shuffle on or off",
-		Args:      exactArgs(1, "on or off"),
-		ValidArgs: []string{"on", "off"},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.State = args[0]
-			if o.State != "on" && o.State != "off" {
-				return cmdutil.UsageErrorf("shuffle takes on or off, got %q", o.State)
-			}
-			return runE(o, runF, func(ctx context.Context, o *modeOptions) error {
-				return o.do(ctx, func(client *api.Client, device string) error {
-					return client.SetShuffle(ctx, device, o.State == "on")
-				})
-			})(cmd, args)
-		},
-	}
-	o.addDeviceFlag(c)
-	return c
+	return newModeCmd(f, runF, "shuffle", "Turn shuffle on or off", "", []string{"on", "off"},
+		func(client *api.Client, ctx context.Context, device, state string) error {
+			return client.SetShuffle(ctx, device, state == "on")
+		})
 }
 
 // NewRepeatCmd is spotcli player repeat.
 func NewRepeatCmd(f *cmdutil.Factory, runF func(context.Context, *modeOptions) error) *cobra.Command {
+	return newModeCmd(f, runF, "repeat", "Set the repeat mode",
+		"Set the repeat mode: off, track (this item over and over) or context (the album, playlist... from its start).",
+		[]string{"off", "track", "context"}, (*api.Client).SetRepeat)
+}
+
+// newModeCmd is a command that sets a mode of the player to one of states.
+func newModeCmd(f *cmdutil.Factory, runF func(context.Context, *modeOptions) error, name, short, long string, states []string,
+	set func(client *api.Client, ctx context.Context, device, state string) error) *cobra.Command {
 	o := &modeOptions{control: control{f: f}}
+	list := strings.Join(states[:len(states)-1], ", ") + " or " + states[len(states)-1]
 	c := &cobra.Command{
-		Use:       "repeat off|track|context",
-		Short:     "Set the repeat mode",
-		Long:      "Set the repeat mode: off, track (this item over and over) or context (the album, playlist... from its start).",
-		Args:      exactArgs(1, "off, track or context"),
-		ValidArgs: []string{"off", "track", "context"},
+		Use:       name + " " + strings.Join(states, "|"),
+		Short:     short,
+		Long:      long,
+		Args:      exactArgs(1, list),
+		ValidArgs: states,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.State = args[0]
-			switch o.State {
-			case "off", "track", "context":
-			default:
-				return cmdutil.UsageErrorf("repeat takes off, track or context, got %q", o.State)
+			if !slices.Contains(states, o.State) {
+				return cmdutil.UsageErrorf("%s takes %s, got %q", name, list, o.State)
 			}
 			return runE(o, runF, func(ctx context.Context, o *modeOptions) error {
-				return o.do(ctx, func(client *api.Client, device string) error {
-					return client.SetRepeat(ctx, device, o.State)
-				})
+				return o.do(ctx, func(client *api.Client, device string) error { return set(client, ctx, device, o.State) })
 			})(cmd, args)
 		},
 	}

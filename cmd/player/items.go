@@ -2,7 +2,6 @@ package player
 
 import (
 	"context"
-	"net/url"
 	"strings"
 
 	"github.com/spotcli/spotcli/cmd/cmdutil"
@@ -29,23 +28,20 @@ func CurrentFor(ctx context.Context, f *cmdutil.Factory) (string, error) {
 }
 
 // item is one ITEM of play and queue.
-type item struct {
-	kind, id string
-}
-
-func (i item) uri() string { return "spotify:" + i.kind + ":" + i.id }
+type item struct{ api.Ref }
 
 // context reports whether the item is played as a context (a collection)
 // rather than as an item of a list.
 func (i item) context() bool {
-	switch i.kind {
+	switch i.Type {
 	case "album", "playlist", "artist", "show":
 		return true
 	}
 	return false
 }
 
-var itemKinds = map[string]bool{"track": true, "episode": true, "album": true, "playlist": true, "artist": true, "show": true}
+// itemParser reads the ITEMs of play and queue: the kinds play takes.
+var itemParser = api.RefParser{Kinds: []string{"track", "episode", "album", "playlist", "artist", "show"}}
 
 // parseItems reads ITEMs: spotify:KIND:ID URIs, open.spotify.com links and
 // `current`, which is resolved with one request.
@@ -73,44 +69,16 @@ func parseItems(ctx context.Context, c *control, args []string) ([]item, error) 
 	return out, nil
 }
 
+// parseItem reads one ITEM with the shared parser. A bare ID, which the
+// parser takes for a track's, is not an ITEM here: play cannot tell a
+// track's ID from an album's.
 func parseItem(s string) (item, bool) {
-	if rest, ok := strings.CutPrefix(s, "spotify:"); ok {
-		parts := strings.Split(rest, ":")
-		// spotify:user:NAME:playlist:ID is the old form of a playlist URI.
-		if len(parts) == 4 && parts[0] == "user" && parts[2] == "playlist" {
-			parts = parts[2:]
-		}
-		if len(parts) != 2 || !itemKinds[parts[0]] || !validID(parts[1]) {
-			return item{}, false
-		}
-		return item{parts[0], parts[1]}, true
-	}
-	if !strings.Contains(s, "://") && strings.HasPrefix(s, "open.spotify.com/") {
-		s = "https://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !strings.EqualFold(u.Host, "open.spotify.com") {
+	if !strings.ContainsAny(s, ":/.") {
 		return item{}, false
 	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(parts) == 3 && strings.HasPrefix(parts[0], "intl-") {
-		parts = parts[1:]
-	}
-	if len(parts) != 2 || !itemKinds[parts[0]] || !validID(parts[1]) {
+	r, err := itemParser.Parse(s)
+	if err != nil {
 		return item{}, false
 	}
-	return item{parts[0], parts[1]}, true
-}
-
-// validID reports whether id is 22 base62 characters.
-func validID(id string) bool {
-	if len(id) != 22 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
+	return item{r}, true
 }

@@ -170,11 +170,11 @@ func runQueue(ctx context.Context, o *queueOptions) error {
 	}
 	for _, it := range items {
 		if it.context() {
-			return cmdutil.UsageErrorf("the queue takes tracks and episodes, not %s %s: play it with spotcli player play", it.kind, it.uri())
+			return cmdutil.UsageErrorf("the queue takes tracks and episodes, not %s %s: play it with spotcli player play", it.Type, it.URI())
 		}
 	}
 	for _, it := range items {
-		if err := o.do(ctx, func(client *api.Client, device string) error { return client.AddToQueue(ctx, device, it.uri()) }); err != nil {
+		if err := o.do(ctx, func(client *api.Client, device string) error { return client.AddToQueue(ctx, device, it.URI()) }); err != nil {
 			return err
 		}
 	}

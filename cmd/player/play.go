@@ -52,9 +52,9 @@ func runPlay(ctx context.Context, o *playOptions) error {
 		case it.context() && (req.ContextURI != "" || len(req.URIs) > 0), !it.context() && req.ContextURI != "":
 			return cmdutil.UsageErrorf("play takes one album, playlist, artist or show, or any number of tracks and episodes, not both")
 		case it.context():
-			req.ContextURI = it.uri()
+			req.ContextURI = it.URI()
 		default:
-			req.URIs = append(req.URIs, it.uri())
+			req.URIs = append(req.URIs, it.URI())
 		}
 	}
 	err = o.do(ctx, func(client *api.Client, device string) error {

@@ -534,13 +534,14 @@ func TestParseItem(t *testing.T) {
 		"open.spotify.com/intl-de/album/1DFixLWuPkv3KT3TnV35m3":        "spotify:album:1DFixLWuPkv3KT3TnV35m3",
 		"spotify:user:bob:playlist:37i9dQZF1DXcBWIGoYBM5M":             "spotify:playlist:37i9dQZF1DXcBWIGoYBM5M",
 		"https://open.spotify.com/episode/512ojhOuo1ktJprKbVcKyQ":      "spotify:episode:512ojhOuo1ktJprKbVcKyQ",
+		"https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC":  uriA,
 	} {
 		it, ok := parseItem(in)
-		if !ok || it.uri() != want {
+		if !ok || it.URI() != want {
 			t.Errorf("%q: %v %v, want %s", in, it, ok, want)
 		}
 	}
-	for _, in := range []string{"spotify:track:short", "spotify:user:x", "https://evil.example/track/4uLU6hMCjMI75M1A2tKUQC", "4uLU6hMCjMI75M1A2tKUQC", "spotify:local:a:b:c:1"} {
+	for _, in := range []string{"spotify:track:short", "spotify:user:x", "https://evil.example/track/4uLU6hMCjMI75M1A2tKUQC", "4uLU6hMCjMI75M1A2tKUQC", "spotify:local:a:b:c:1", "spotify:audiobook:4uLU6hMCjMI75M1A2tKUQC"} {
 		if _, ok := parseItem(in); ok {
 			t.Errorf("%q parsed", in)
 		}
