@@ -43,8 +43,9 @@ func (i item) context() bool {
 // itemParser reads the ITEMs of play and queue: the kinds play takes.
 var itemParser = api.RefParser{Kinds: []string{"track", "episode", "album", "playlist", "artist", "show"}}
 
-// parseItems reads ITEMs: spotify:KIND:ID URIs, open.spotify.com links and
-// `current`, which is resolved with one request.
+// parseItems reads ITEMs: spotify:KIND:ID URIs, open.spotify.com links,
+// spotify.link share links and `current`, each of the last two resolved with
+// one request.
 func parseItems(ctx context.Context, c *control, args []string) ([]item, error) {
 	var out []item
 	for _, a := range args {
@@ -59,10 +60,16 @@ func parseItems(ctx context.Context, c *control, args []string) ([]item, error) 
 				return nil, err
 			}
 			s = uri
+		} else if api.IsShortLink(s) { // a spotify.link share link
+			uri, err := c.f.ResolveShortLink(ctx, s)
+			if err != nil {
+				return nil, err
+			}
+			s = uri
 		}
 		it, ok := parseItem(s)
 		if !ok {
-			return nil, cmdutil.UsageErrorf("%q is not an item: give a spotify:track:ID (or episode, album, playlist, artist, show) URI, an open.spotify.com link, or current", a)
+			return nil, cmdutil.UsageErrorf("%q is not an item: give a spotify:track:ID (or episode, album, playlist, artist, show) URI, an open.spotify.com or spotify.link link, or current", a)
 		}
 		out = append(out, it)
 	}

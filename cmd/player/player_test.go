@@ -175,6 +175,7 @@ func (e *testEnv) runCtx(ctx context.Context, out *syncBuffer, args ...string) r
 	e.t.Helper()
 	var o, errb bytes.Buffer
 	f := newFactory(&o, &errb, e.now)
+	f.ShortLinkBase = e.fake.ShortLinkBase() // the fake serves spotify.link
 	var sleep func(context.Context, time.Duration) error
 	if out != nil {
 		f.Out = out
@@ -931,5 +932,20 @@ func TestCompleteDevices(t *testing.T) {
 	r = e.run("__complete", "player", "next", "--device", "")
 	if r.out != ":4\n" || strings.Contains(r.err, "spotcli") {
 		t.Errorf("without a login: %q %q", r.out, r.err)
+	}
+}
+
+// TestPlayShareLink: play and queue take spotify.link share links, resolved
+// with one tokenless request before anything is sent to the player.
+func TestPlayShareLink(t *testing.T) {
+	e := newEnv(t, "")
+	e.play(spotifytest.Playback{Items: []spotifytest.Track{songB}})
+	e.fake.AddShortLink("SongA000001", "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC?si=x")
+	e.mustRun(0, "player", "play", "https://spotify.link/SongA000001")
+	if st := e.fake.Player("alice"); st.Item != uriA {
+		t.Errorf("player: %+v", st)
+	}
+	if hits, withAuth := e.fake.ShortLinkStats(); hits != 1 || withAuth != 0 {
+		t.Errorf("share links: %d requests (want 1), %d with credentials (want 0)", hits, withAuth)
 	}
 }
