@@ -154,7 +154,7 @@ func (f *File) Set(profile, key, value string) error {
 		return unknownKey(key)
 	}
 	if profile != "" && !ValidProfile(profile) {
-		return &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", profile)}
+		return profileError(profile)
 	}
 	value = strings.TrimSpace(value)
 	if err := checkValue(key, value); err != nil {

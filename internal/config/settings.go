@@ -201,7 +201,7 @@ func Load(o LoadOptions) (*Settings, error) {
 		s.Profile = o.Profile
 	}
 	if !ValidProfile(s.Profile) {
-		return nil, &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", s.Profile)}
+		return nil, profileError(s.Profile)
 	}
 	// A profile's own keys in the config file come before the top-level ones,
 	// but after flags and the environment.
@@ -301,7 +301,7 @@ func checkConfigFile(v *viper.Viper, path string) []string {
 		}
 		if rest, ok := strings.CutPrefix(k, "profiles."); ok {
 			// A profile name may hold dots: the key follows the last one.
-			if i := strings.LastIndex(rest, "."); i > 0 && ValidProfile(rest[:i]) && contains(profileKeys, rest[i+1:]) {
+			if i := strings.LastIndex(rest, "."); i > 0 && ValidProfile(rest[:i]) && ProfileKey(rest[i+1:]) {
 				continue
 			}
 		} else if known[k] {
@@ -328,13 +328,9 @@ func checkConfigFile(v *viper.Viper, path string) []string {
 	return warnings
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// profileError refuses a profile name that ValidProfile does not allow.
+func profileError(name string) error {
+	return &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", name)}
 }
 
 // UsageError is a bad setting or flag value: exit code 2.
