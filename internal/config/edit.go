@@ -253,25 +253,25 @@ func (f *File) Write(profile string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
-	tf, err := os.CreateTemp(dir, "."+filepath.Base(target)+".new-*")
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", f.Path, err)
-	}
-	tmp := tf.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	err = tf.Chmod(0o600)
-	if _, werr := tf.Write(buf.Bytes()); err == nil {
-		err = werr
-	}
-	if serr := tf.Sync(); err == nil {
-		err = serr
-	}
-	if cerr := tf.Close(); err == nil {
-		err = cerr
+	var warnings []string
+	var checkErr error
+	err := writeFile(target, buf.Bytes(), func(tmp string) error {
+		warnings, checkErr = f.check(tmp, profile)
+		return checkErr
+	})
+	if checkErr != nil {
+		return nil, checkErr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
+	return warnings, nil
+}
+
+// check loads the written but not yet renamed file tmp as Load will read
+// it, for the top level and for profile, and returns the top level's
+// warnings (naming f.Path).
+func (f *File) check(tmp, profile string) ([]string, error) {
 	var warnings []string
 	for _, p := range []string{"", profile} {
 		s, err := Load(LoadOptions{ConfigFile: tmp, NoConfigDir: true, NoEnv: true, Profile: p, Getenv: func(string) string { return "" }})
@@ -291,9 +291,6 @@ func (f *File) Write(profile string) ([]string, error) {
 				warnings = append(warnings, strings.ReplaceAll(w, tmp, f.Path))
 			}
 		}
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
 	return warnings, nil
 }
