@@ -150,11 +150,13 @@ func (f *File) target(profile, key string, create bool) (*yaml.Node, error) {
 // Set sets key for profile ("" is the top level), checking the value as
 // loading the file would; Write keeps the change.
 func (f *File) Set(profile, key, value string) error {
-	if !KnownKey(key) {
-		return unknownKey(key)
+	if err := CheckKey(key); err != nil {
+		return err
 	}
-	if profile != "" && !ValidProfile(profile) {
-		return profileError(profile)
+	if profile != "" {
+		if err := CheckProfile(profile); err != nil {
+			return err
+		}
 	}
 	value = strings.TrimSpace(value)
 	if err := checkValue(key, value); err != nil {
@@ -175,8 +177,8 @@ func (f *File) Set(profile, key, value string) error {
 // Unset removes key for profile ("" is the top level); it reports whether
 // the file set it there.
 func (f *File) Unset(profile, key string) (bool, error) {
-	if !KnownKey(key) {
-		return false, unknownKey(key)
+	if err := CheckKey(key); err != nil {
+		return false, err
 	}
 	m, err := f.target(profile, key, false)
 	if err != nil || m == nil {
@@ -190,7 +192,12 @@ func (f *File) Unset(profile, key string) (bool, error) {
 	return true, nil
 }
 
-func unknownKey(key string) error {
+// CheckKey refuses, as a UsageError naming the settings, a key that is not
+// one.
+func CheckKey(key string) error {
+	if KnownKey(key) {
+		return nil
+	}
 	var keys []string
 	for _, d := range Defaults() {
 		keys = append(keys, d.Key)

@@ -200,8 +200,8 @@ func Load(o LoadOptions) (*Settings, error) {
 	if o.Profile != "" {
 		s.Profile = o.Profile
 	}
-	if !ValidProfile(s.Profile) {
-		return nil, profileError(s.Profile)
+	if err := CheckProfile(s.Profile); err != nil {
+		return nil, err
 	}
 	// A profile's own keys in the config file come before the top-level ones,
 	// but after flags and the environment.
@@ -328,8 +328,12 @@ func checkConfigFile(v *viper.Viper, path string) []string {
 	return warnings
 }
 
-// profileError refuses a profile name that ValidProfile does not allow.
-func profileError(name string) error {
+// CheckProfile refuses, as a UsageError, a profile name that ValidProfile
+// does not allow.
+func CheckProfile(name string) error {
+	if ValidProfile(name) {
+		return nil
+	}
 	return &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", name)}
 }
 
