@@ -12,6 +12,7 @@ import (
 	"github.com/spotcli/spotcli/cmd/cmdutil"
 	"github.com/spotcli/spotcli/internal/api"
 	"github.com/spotcli/spotcli/internal/auth"
+	"github.com/spotcli/spotcli/internal/config"
 )
 
 type statusOptions struct {
@@ -101,7 +102,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	list = append(list, statusOf(f, active, s.Profile, true))
+	list = append(list, statusOf(f, s, active, s.Profile, true))
 	list[0].setApp(s, active)
 	if o.All && active.Env == "" {
 		r, err := f.Resolver()
@@ -116,7 +117,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 			if err != nil {
 				return err
 			}
-			ps := statusOf(f, st, p, false)
+			ps := statusOf(f, s, st, p, false)
 			if ps.rec == nil && ps.code == cmdutil.ExitLogin {
 				continue // listed in the config file, never logged in
 			}
@@ -125,7 +126,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 		}
 	}
 	if o.Check {
-		checkStatus(ctx, f, active, list[0])
+		checkStatus(ctx, f, s, active, list[0])
 	}
 
 	if o.JSON {
@@ -160,7 +161,7 @@ func runStatus(ctx context.Context, o *statusOptions) error {
 }
 
 // statusOf reads a profile's login without touching the network.
-func statusOf(f *cmdutil.Factory, cr *auth.Source, profile string, active bool) *profileStatus {
+func statusOf(f *cmdutil.Factory, s *config.Settings, cr *auth.Source, profile string, active bool) *profileStatus {
 	ps := &profileStatus{Profile: profile, Active: active, Scopes: []string{}, env: cr.Env}
 	rec, err := cr.Record()
 	ps.Source = cr.Location()
@@ -197,7 +198,7 @@ func statusOf(f *cmdutil.Factory, cr *auth.Source, profile string, active bool) 
 			return ps
 		}
 	}
-	if s, err := f.Settings(); err == nil && cr.Env == "" {
+	if cr.Env == "" {
 		if rf := s.Refused(profile, rec); rf != nil {
 			ps.refused(profile, rf.At, rf.Reason)
 			return ps
@@ -208,7 +209,7 @@ func statusOf(f *cmdutil.Factory, cr *auth.Source, profile string, active bool) 
 }
 
 // checkStatus proves the active credentials with a call to /v1/me.
-func checkStatus(ctx context.Context, f *cmdutil.Factory, cr *auth.Source, ps *profileStatus) {
+func checkStatus(ctx context.Context, f *cmdutil.Factory, s *config.Settings, cr *auth.Source, ps *profileStatus) {
 	if !ps.Usable {
 		return
 	}
@@ -228,9 +229,7 @@ func checkStatus(ctx context.Context, f *cmdutil.Factory, cr *auth.Source, ps *p
 			t := rec.ExpiresAt.UTC()
 			ps.AccessTokenExpiresAt, ps.AccessTokenExpired = &t, false
 			if cr.Env == "" {
-				if s, serr := f.Settings(); serr == nil {
-					_ = s.ClearRefused(ps.Profile)
-				}
+				_ = s.ClearRefused(ps.Profile)
 			}
 		}
 	}

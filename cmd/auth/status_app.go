@@ -47,7 +47,7 @@ func (ps *profileStatus) setApp(s *config.Settings, src *auth.Source) {
 // flowText is the Flow line of status.
 func (ps *profileStatus) flowText() string {
 	if ps.env == auth.EnvAccessToken {
-		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
+		return unknownFromEnv
 	}
 	return flowName(auth.Flow(ps.Flow))
 }

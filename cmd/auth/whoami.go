@@ -83,14 +83,18 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	return nil
 }
 
+// unknownFromEnv is what whoami and status say of what a token from
+// SPOTCLI_ACCESS_TOKEN does not tell: its flow, scopes and expiry.
+const unknownFromEnv = "unknown (the token comes from " + auth.EnvAccessToken + ")"
+
 // scopes lists the token's scopes, which a token from SPOTCLI_ACCESS_TOKEN
 // does not tell.
 func scopes(rec *auth.Record, env string) string {
 	switch {
 	case len(rec.Scopes) > 0:
 		return strings.Join(rec.Scopes, " ")
-	case env == "SPOTCLI_ACCESS_TOKEN":
-		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
+	case env == auth.EnvAccessToken:
+		return unknownFromEnv
 	case env != "" && rec.AccessToken == "":
 		return "unknown until the first refresh (spotcli status --check)"
 	}
@@ -100,7 +104,7 @@ func scopes(rec *auth.Record, env string) string {
 // expiry describes when an access token expires.
 func expiry(rec *auth.Record, env string, now time.Time) string {
 	if env == auth.EnvAccessToken {
-		return "unknown (the token comes from SPOTCLI_ACCESS_TOKEN)"
+		return unknownFromEnv
 	}
 	if rec.ExpiresAt.IsZero() {
 		return "none yet: one is fetched with the refresh token on first use"

@@ -39,6 +39,14 @@ var expiresLine = regexp.MustCompile(`^Expires:   (\S+) \(in ([0-9hms]+)\)$`)
 
 func TestWhoami(t *testing.T) {
 	t.Parallel()
+	// What a user object outside development mode tells.
+	alice := []string{
+		"Name:      Alice Liddell",
+		"ID:        alice",
+		"Email:     alice@example.com",
+		"Country:   GB",
+		"Product:   premium",
+	}
 	tests := []struct {
 		name   string
 		setup  func(h *harness)
@@ -49,13 +57,7 @@ func TestWhoami(t *testing.T) {
 			name:   "stored login",
 			setup:  func(h *harness) { h.LoginAlice() },
 			scopes: strings.Join(clitest.Scopes, " "),
-			want: []string{
-				"Name:      Alice Liddell",
-				"ID:        alice",
-				"Email:     alice@example.com",
-				"Country:   GB",
-				"Product:   premium",
-			},
+			want:   alice,
 		},
 		{
 			name:   "development mode",
@@ -75,13 +77,7 @@ func TestWhoami(t *testing.T) {
 				h.Seed("default", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
 			},
 			scopes: strings.Join(clitest.Scopes, " "),
-			want: []string{
-				"Name:      Alice Liddell",
-				"ID:        alice",
-				"Email:     alice@example.com",
-				"Country:   GB",
-				"Product:   premium",
-			},
+			want:   alice,
 		},
 	}
 	for _, tt := range tests {

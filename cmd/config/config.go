@@ -72,8 +72,10 @@ func target(f *cmdutil.Factory) (string, string, error) {
 		return "", "", err
 	}
 	profile := f.ProfileFlag()
-	if profile != "" && !config.ValidProfile(profile) {
-		return "", "", &config.UsageError{Msg: fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", profile)}
+	if profile != "" {
+		if err := config.CheckProfile(profile); err != nil {
+			return "", "", err
+		}
 	}
 	return path, profile, nil
 }
@@ -115,12 +117,8 @@ func oneKey(cmd *cobra.Command, args []string) error {
 
 // knownKey refuses an unknown setting as a usage error.
 func knownKey(key string) error {
-	if config.KnownKey(key) {
-		return nil
+	if err := config.CheckKey(key); err != nil {
+		return cmdutil.UsageErrorf("%s (see 'spotcli config --help')", err)
 	}
-	var keys []string
-	for _, d := range config.Defaults() {
-		keys = append(keys, d.Key)
-	}
-	return cmdutil.UsageErrorf("unknown setting %q: the settings are %s (see 'spotcli config --help')", key, strings.Join(keys, ", "))
+	return nil
 }

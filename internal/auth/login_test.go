@@ -677,56 +677,25 @@ func (e *eofSignal) wait(t *testing.T) {
 }
 
 func TestLoginPaste(t *testing.T) {
-	srv := newFake(t)
-	app, _ := newApp(t, srv, pkceID, "")
-	b := newBrowser(t)
-	pr, pw := io.Pipe()
-	defer pr.Close()
-	var stderr lockedBuffer
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	got, err := app.Login(testCtx(t), auth.LoginOptions{
-		RedirectURI: callbackV4,
-		Timeout:     10 * time.Second,
-		Stderr:      &stderr,
-		Paste:       pr,
-		OpenBrowser: func(u string) error {
-			// The browser runs on another machine: it is redirected to a
-			// loopback address that does not reach us, and the user copies
-			// the address bar into the terminal.
-			_, ru := authParams(t, u)
-			loc, err := b.authorize(u)
-			if err != nil {
-				t.Errorf("authorize: %v", err)
-				pw.Close()
-				return nil
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer pw.Close()
-				for _, line := range []string{
-					"",
-					"hello",
-					"http://127.0.0.1/callback",
-					withQuery(ru, url.Values{"code": {"AQforged"}, "state": {"forged"}}),
-					"  " + loc + "  ",
-				} {
-					if _, err := io.WriteString(pw, line+"\n"); err != nil {
-						return // Login is done reading
-					}
-				}
-			}()
-			return errors.New("no browser here")
-		},
+	// The browser runs on another machine: it is redirected to a loopback
+	// address that does not reach us, and the user copies the address bar
+	// into the terminal.
+	got, s, err := loginByPaste(t, 10*time.Second, func(authURL, loc string) []string {
+		_, ru := authParams(t, authURL)
+		return []string{
+			"",
+			"hello",
+			"http://127.0.0.1/callback",
+			withQuery(ru, url.Values{"code": {"AQforged"}, "state": {"forged"}}),
+			"  " + loc + "  ",
+		}
 	})
 	if err != nil {
-		t.Fatalf("Login: %v\nstderr:\n%s", err, stderr.String())
+		t.Fatalf("Login: %v\nstderr:\n%s", err, s)
 	}
 	if got.AccessToken == "" || got.Flow != auth.FlowPKCE {
 		t.Errorf("record = %+v", got)
 	}
-	s := stderr.String()
 	if n := strings.Count(s, "That is not the redirect address"); n != 2 {
 		t.Errorf("%d garbage lines reported, want 2:\n%s", n, s)
 	}
@@ -736,6 +705,49 @@ func TestLoginPaste(t *testing.T) {
 	if !strings.Contains(s, "paste here") {
 		t.Errorf("no paste prompt:\n%s", s)
 	}
+}
+
+// loginByPaste runs a PKCE login whose browser cannot open: the test's
+// browser follows the authorize URL, and lines (given that URL and the
+// redirect address it reached) are pasted into the terminal one by one.
+// It returns Login's record and error, and what it wrote to stderr.
+func loginByPaste(t *testing.T, timeout time.Duration, lines func(authURL, loc string) []string) (*auth.Record, string, error) {
+	t.Helper()
+	srv := newFake(t)
+	app, _ := newApp(t, srv, pkceID, "")
+	b := newBrowser(t)
+	pr, pw := io.Pipe()
+	var stderr lockedBuffer
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer pr.Close() // first: a writer left blocked by a reader that stopped ends
+	got, err := app.Login(testCtx(t), auth.LoginOptions{
+		RedirectURI: callbackV4,
+		Timeout:     timeout,
+		Stderr:      &stderr,
+		Paste:       pr,
+		OpenBrowser: func(u string) error {
+			loc, err := b.authorize(u)
+			if err != nil {
+				t.Errorf("authorize: %v", err)
+				pw.Close()
+				return nil
+			}
+			paste := lines(u, loc)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer pw.Close()
+				for _, line := range paste {
+					if _, err := io.WriteString(pw, line+"\n"); err != nil {
+						return // Login is done reading
+					}
+				}
+			}()
+			return errors.New("no browser here")
+		},
+	})
+	return got, stderr.String(), err
 }
 
 func TestLoginPasteWithoutAnswer(t *testing.T) {
@@ -818,51 +830,20 @@ func TestLoginRandomness(t *testing.T) {
 // and the paste reader goes on to the address after it (it used to stop
 // reading there without a word, leaving the login to time out).
 func TestLoginPasteLongLine(t *testing.T) {
-	srv := newFake(t)
-	app, _ := newApp(t, srv, pkceID, "")
-	b := newBrowser(t)
-	pr, pw := io.Pipe()
-	var stderr lockedBuffer
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer pr.Close() // first: a writer left blocked by a reader that stopped ends
-	got, err := app.Login(testCtx(t), auth.LoginOptions{
-		RedirectURI: callbackV4,
-		Timeout:     20 * time.Second,
-		Stderr:      &stderr,
-		Paste:       pr,
-		OpenBrowser: func(u string) error {
-			loc, err := b.authorize(u)
-			if err != nil {
-				t.Errorf("authorize: %v", err)
-				pw.Close()
-				return nil
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer pw.Close()
-				for _, line := range []string{
-					strings.Repeat("x", auth.MaxPastedLine+1),
-					"http://127.0.0.1/callback?code=" + strings.Repeat("A", 1<<20),
-					strings.Repeat("y", auth.MaxPastedLine), // at the limit: read, and not an address
-					loc,
-				} {
-					if _, err := io.WriteString(pw, line+"\n"); err != nil {
-						return
-					}
-				}
-			}()
-			return errors.New("no browser here")
-		},
+	got, s, err := loginByPaste(t, 20*time.Second, func(_, loc string) []string {
+		return []string{
+			strings.Repeat("x", auth.MaxPastedLine+1),
+			"http://127.0.0.1/callback?code=" + strings.Repeat("A", 1<<20),
+			strings.Repeat("y", auth.MaxPastedLine), // at the limit: read, and not an address
+			loc,
+		}
 	})
 	if err != nil {
-		t.Fatalf("Login: %v\nstderr:\n%.2000s", err, stderr.String())
+		t.Fatalf("Login: %v\nstderr:\n%.2000s", err, s)
 	}
 	if got.AccessToken == "" {
 		t.Errorf("record = %+v", got)
 	}
-	s := stderr.String()
 	if n := strings.Count(s, "That line is longer than 64 KiB"); n != 2 {
 		t.Errorf("%d long lines reported, want 2:\n%.2000s", n, s)
 	}

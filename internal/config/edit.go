@@ -150,11 +150,13 @@ func (f *File) target(profile, key string, create bool) (*yaml.Node, error) {
 // Set sets key for profile ("" is the top level), checking the value as
 // loading the file would; Write keeps the change.
 func (f *File) Set(profile, key, value string) error {
-	if !KnownKey(key) {
-		return unknownKey(key)
+	if err := CheckKey(key); err != nil {
+		return err
 	}
-	if profile != "" && !ValidProfile(profile) {
-		return &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", profile)}
+	if profile != "" {
+		if err := CheckProfile(profile); err != nil {
+			return err
+		}
 	}
 	value = strings.TrimSpace(value)
 	if err := checkValue(key, value); err != nil {
@@ -175,8 +177,8 @@ func (f *File) Set(profile, key, value string) error {
 // Unset removes key for profile ("" is the top level); it reports whether
 // the file set it there.
 func (f *File) Unset(profile, key string) (bool, error) {
-	if !KnownKey(key) {
-		return false, unknownKey(key)
+	if err := CheckKey(key); err != nil {
+		return false, err
 	}
 	m, err := f.target(profile, key, false)
 	if err != nil || m == nil {
@@ -190,7 +192,12 @@ func (f *File) Unset(profile, key string) (bool, error) {
 	return true, nil
 }
 
-func unknownKey(key string) error {
+// CheckKey refuses, as a UsageError naming the settings, a key that is not
+// one.
+func CheckKey(key string) error {
+	if KnownKey(key) {
+		return nil
+	}
 	var keys []string
 	for _, d := range Defaults() {
 		keys = append(keys, d.Key)
@@ -253,25 +260,25 @@ func (f *File) Write(profile string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
-	tf, err := os.CreateTemp(dir, "."+filepath.Base(target)+".new-*")
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", f.Path, err)
-	}
-	tmp := tf.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	err = tf.Chmod(0o600)
-	if _, werr := tf.Write(buf.Bytes()); err == nil {
-		err = werr
-	}
-	if serr := tf.Sync(); err == nil {
-		err = serr
-	}
-	if cerr := tf.Close(); err == nil {
-		err = cerr
+	var warnings []string
+	var checkErr error
+	err := writeFile(target, buf.Bytes(), func(tmp string) error {
+		warnings, checkErr = f.check(tmp, profile)
+		return checkErr
+	})
+	if checkErr != nil {
+		return nil, checkErr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
+	return warnings, nil
+}
+
+// check loads the written but not yet renamed file tmp as Load will read
+// it, for the top level and for profile, and returns the top level's
+// warnings (naming f.Path).
+func (f *File) check(tmp, profile string) ([]string, error) {
 	var warnings []string
 	for _, p := range []string{"", profile} {
 		s, err := Load(LoadOptions{ConfigFile: tmp, NoConfigDir: true, NoEnv: true, Profile: p, Getenv: func(string) string { return "" }})
@@ -291,9 +298,6 @@ func (f *File) Write(profile string) ([]string, error) {
 				warnings = append(warnings, strings.ReplaceAll(w, tmp, f.Path))
 			}
 		}
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		return nil, fmt.Errorf("write %s: %w", f.Path, err)
 	}
 	return warnings, nil
 }

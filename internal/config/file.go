@@ -21,7 +21,7 @@ func WriteFileAtomic(path string, data []byte) error {
 			return err
 		}
 	}
-	return writeFile(path, data)
+	return writeFile(path, data, nil)
 }
 
 // UserFiles writes secret files the user named (--save-refresh-token), in
@@ -34,11 +34,12 @@ func (UserFiles) ProbeDir(dir string, size int) error { return ProbeDir(dir, siz
 
 // WriteFile writes data to path as a 0600 file, atomically, in the
 // existing directory of path.
-func (UserFiles) WriteFile(path string, data []byte) error { return writeFile(path, data) }
+func (UserFiles) WriteFile(path string, data []byte) error { return writeFile(path, data, nil) }
 
 // writeFile writes data to path as a 0600 file through a temporary file in
-// the same directory and a rename.
-func writeFile(path string, data []byte) error {
+// the same directory and a rename. A check that is not nil reads the
+// temporary file before the rename; its error leaves path as it was.
+func writeFile(path string, data []byte, check func(tmp string) error) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -53,6 +54,12 @@ func writeFile(path string, data []byte) error {
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
+	}
+	if check != nil {
+		if err := check(tmp); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	if runtime.GOOS == "windows" { // an open file cannot be renamed there
 		if err := f.Sync(); err != nil {

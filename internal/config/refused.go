@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spotcli/spotcli/internal/auth"
@@ -29,23 +28,19 @@ func (r *Refusal) About(rec *auth.Record) bool {
 	return r.ClientID == rec.ClientID && r.UserID == rec.UserID && r.LoggedInAt.Equal(rec.LoggedInAt)
 }
 
-func (s *Settings) refusalPath(profile string) string {
-	return filepath.Join(s.Dir, "state", profile+".refused.json")
-}
-
 // NoteRefused records that Spotify refused rec's refresh token at at.
 func (s *Settings) NoteRefused(profile string, rec *auth.Record, reason string, at time.Time) error {
 	b, err := json.Marshal(&Refusal{At: at.UTC(), Reason: auth.Printable(reason), ClientID: rec.ClientID, UserID: rec.UserID, LoggedInAt: rec.LoggedInAt})
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(s.refusalPath(profile), append(b, '\n'))
+	return WriteFileAtomic(s.statePath(profile, "refused.json"), append(b, '\n'))
 }
 
 // Refused is the refusal recorded for profile's login rec, or nil when
 // there is none (or it is about another login, or cannot be read).
 func (s *Settings) Refused(profile string, rec *auth.Record) *Refusal {
-	b, _, err := readSmallFile(s.refusalPath(profile), 4<<10)
+	b, _, err := readSmallFile(s.statePath(profile, "refused.json"), 4<<10)
 	if err != nil {
 		return nil
 	}
@@ -59,7 +54,7 @@ func (s *Settings) Refused(profile string, rec *auth.Record) *Refusal {
 // ClearRefused forgets profile's refusal (after a login, a logout or a
 // refresh that worked).
 func (s *Settings) ClearRefused(profile string) error {
-	if err := os.Remove(s.refusalPath(profile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(s.statePath(profile, "refused.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil

@@ -24,11 +24,11 @@ func TestRefused(t *testing.T) {
 	if rf == nil || !rf.At.Equal(at) || rf.Reason != `Refresh token revoked\x1b]0;x\x07` {
 		t.Fatalf("refusal %+v", rf)
 	}
-	b, err := os.ReadFile(s.refusalPath("default"))
+	b, err := os.ReadFile(s.statePath("default", "refused.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi, _ := os.Stat(s.refusalPath("default")); fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(s.statePath("default", "refused.json")); fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode %04o", fi.Mode().Perm())
 	}
 	if strings.Contains(string(b), "secret-refresh-token") || len(b) == 0 {

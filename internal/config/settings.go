@@ -200,8 +200,8 @@ func Load(o LoadOptions) (*Settings, error) {
 	if o.Profile != "" {
 		s.Profile = o.Profile
 	}
-	if !ValidProfile(s.Profile) {
-		return nil, &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", s.Profile)}
+	if err := CheckProfile(s.Profile); err != nil {
+		return nil, err
 	}
 	// A profile's own keys in the config file come before the top-level ones,
 	// but after flags and the environment.
@@ -301,7 +301,7 @@ func checkConfigFile(v *viper.Viper, path string) []string {
 		}
 		if rest, ok := strings.CutPrefix(k, "profiles."); ok {
 			// A profile name may hold dots: the key follows the last one.
-			if i := strings.LastIndex(rest, "."); i > 0 && ValidProfile(rest[:i]) && contains(profileKeys, rest[i+1:]) {
+			if i := strings.LastIndex(rest, "."); i > 0 && ValidProfile(rest[:i]) && ProfileKey(rest[i+1:]) {
 				continue
 			}
 		} else if known[k] {
@@ -328,13 +328,13 @@ func checkConfigFile(v *viper.Viper, path string) []string {
 	return warnings
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+// CheckProfile refuses, as a UsageError, a profile name that ValidProfile
+// does not allow.
+func CheckProfile(name string) error {
+	if ValidProfile(name) {
+		return nil
 	}
-	return false
+	return &UsageError{fmt.Sprintf("invalid profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", name)}
 }
 
 // UsageError is a bad setting or flag value: exit code 2.

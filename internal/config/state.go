@@ -14,6 +14,12 @@ import (
 
 func (s *Settings) indexDir() string { return filepath.Join(s.Dir, "profiles") }
 
+// statePath is where profile's non-secret state file named name lives (the
+// once-a-day warnings, the refused login).
+func (s *Settings) statePath(profile, name string) string {
+	return filepath.Join(s.Dir, "state", profile+"."+name)
+}
+
 // NoteProfile records that profile has (present) or no longer has a login.
 func (s *Settings) NoteProfile(profile string, present bool) error {
 	p := filepath.Join(s.indexDir(), profile)
@@ -68,7 +74,7 @@ func (s *Settings) KnownProfiles() []string {
 // given on day yet, and records that it now has. Without a writable config
 // directory it always reports true: a warning too many beats a lost one.
 func (s *Settings) WarnOnce(profile, key, day string) bool {
-	p := filepath.Join(s.Dir, "state", profile+"."+key)
+	p := s.statePath(profile, key)
 	if b, _, err := readSmallFile(p, 1<<10); err == nil && strings.TrimSpace(string(b)) == day {
 		return false
 	}
