@@ -51,8 +51,10 @@ func (s *Settings) Refused(profile string, rec *auth.Record) *Refusal {
 	return &r
 }
 
-// ClearRefused forgets profile's refusal (after a login, a logout or a
-// refresh that worked).
+// ClearRefused forgets profile's refusal: after a login, a logout, or a
+// refresh that status --check proved to work. Other refreshes leave it: a
+// refusal is only remembered for the login it was about (LoggedInAt), and
+// Spotify does not accept a refused refresh token again.
 func (s *Settings) ClearRefused(profile string) error {
 	if err := os.Remove(s.statePath(profile, "refused.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
