@@ -181,7 +181,7 @@ func runSearch(ctx context.Context, o *searchOptions) error {
 		}
 	}
 	tbl := cmdutil.NewTable(headers[o.Type], 0)
-	jw := cmdutil.NewJSONWriter(o.f.Out, format == cmdutil.FormatJSON)
+	jw := o.f.JSONWriter(format == cmdutil.FormatJSON)
 	emit := func(items []json.RawMessage) error {
 		for _, raw := range items {
 			if format == cmdutil.FormatJSON || format == cmdutil.FormatNDJSON {
