@@ -99,13 +99,7 @@ func WrappedURI(keys ...string) func(json.RawMessage) (string, error) {
 // List pages through path and writes every item in the chosen format: json
 // and ndjson as Spotify sent them, tsv and ndjson page by page as they arrive.
 func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, path string, li Listing) error {
-	format := l.Output
-	if format == "" {
-		format = FormatTSV
-		if f.StdoutTTY() {
-			format = FormatTable
-		}
-	}
+	format := f.Format(l.Output)
 	var (
 		tbl = &table{header: li.Header, fit: li.Fit, drop: li.Drop}
 		jw  = f.JSONWriter(format == FormatJSON)

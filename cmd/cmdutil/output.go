@@ -25,6 +25,18 @@ const (
 // Formats are the values of -o.
 var Formats = []string{FormatTable, FormatTSV, FormatJSON, FormatNDJSON, FormatURI}
 
+// Format is the format -o named, or, when it named none, table on a terminal
+// and tsv elsewhere.
+func (f *Factory) Format(output string) string {
+	switch {
+	case output != "":
+		return output
+	case f.StdoutTTY():
+		return FormatTable
+	}
+	return FormatTSV
+}
+
 // EnumValue is a flag that accepts one of a fixed set of words.
 type EnumValue struct {
 	Val     *string

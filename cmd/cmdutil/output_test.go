@@ -200,3 +200,19 @@ func TestTableRender(t *testing.T) {
 type ttyBuffer struct{ *bytes.Buffer }
 
 func (ttyBuffer) IsTerminal() bool { return true }
+
+// TestFormat: no -o is a table on a terminal and tsv in a pipe; -o wins.
+func TestFormat(t *testing.T) {
+	for _, tt := range []struct {
+		output string
+		tty    bool
+		want   string
+	}{
+		{"", true, FormatTable}, {"", false, FormatTSV}, {FormatJSON, true, FormatJSON}, {FormatTable, false, FormatTable},
+	} {
+		f := &Factory{StdoutTTY: func() bool { return tt.tty }}
+		if got := f.Format(tt.output); got != tt.want {
+			t.Errorf("Format(%q), tty %v = %q, want %q", tt.output, tt.tty, got, tt.want)
+		}
+	}
+}

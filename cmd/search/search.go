@@ -173,13 +173,7 @@ func runSearch(ctx context.Context, o *searchOptions) error {
 	if err != nil {
 		return err
 	}
-	format := o.Output
-	if format == "" {
-		format = cmdutil.FormatTSV
-		if o.f.StdoutTTY() {
-			format = cmdutil.FormatTable
-		}
-	}
+	format := o.f.Format(o.Output)
 	tbl := cmdutil.NewTable(headers[o.Type], 0)
 	jw := o.f.JSONWriter(format == cmdutil.FormatJSON)
 	emit := func(items []json.RawMessage) error {
