@@ -216,3 +216,16 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestMinutesSecondsAndCount(t *testing.T) {
+	ms := func(n int64) *int64 { return &n }
+	for in, want := range map[*int64]string{nil: "", ms(-1): "", ms(0): "0:00", ms(59_999): "0:59", ms(185_000): "3:05", ms(3_600_000): "60:00"} {
+		if got := MinutesSeconds(in); got != want {
+			t.Errorf("MinutesSeconds(%v) = %q, want %q", in, got, want)
+		}
+	}
+	n := 7
+	if Count(nil) != "" || Count(&n) != "7" {
+		t.Errorf("Count: %q, %q", Count(nil), Count(&n))
+	}
+}

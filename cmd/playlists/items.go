@@ -126,18 +126,10 @@ func decodeEntry(raw json.RawMessage) (itemRow, error) {
 	}
 	row.artists = strings.Join(e.Item.Artists(), ", ")
 	if d, ok := e.Item.Duration(); ok {
-		row.duration = minutesSeconds(d.Milliseconds())
+		ms := d.Milliseconds()
+		row.duration = cmdutil.MinutesSeconds(&ms)
 	}
 	return row, nil
-}
-
-// minutesSeconds writes a duration in milliseconds as m:ss, rounded down.
-func minutesSeconds(ms int64) string {
-	if ms < 0 {
-		return ""
-	}
-	s := ms / 1000
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {

@@ -87,21 +87,6 @@ playlists): json and ndjson keep it, the other formats leave it out.`,
 	return c
 }
 
-func duration(ms *int64) string {
-	if ms == nil || *ms < 0 {
-		return ""
-	}
-	sec := *ms / 1000
-	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
-}
-
-func count(n *int) string {
-	if n == nil {
-		return ""
-	}
-	return strconv.Itoa(*n)
-}
-
 // columns decodes one result of a type with Spotify's objects and gives its
 // URI, tsv fields and table row; a null result gives ok false.
 func columns(kind string, raw json.RawMessage) (uri string, tsv, tbl []string, ok bool, err error) {
@@ -112,8 +97,8 @@ func columns(kind string, raw json.RawMessage) (uri string, tsv, tbl []string, o
 			return "", nil, nil, false, err
 		}
 		artists := strings.Join(a.ArtistNames(), ", ")
-		return a.URI(), []string{a.ID, a.Name, artists, a.ReleaseDate, count(a.TotalTracks), a.URI()},
-			[]string{a.Name, cmdutil.Cut(artists, 24), a.ReleaseDate, count(a.TotalTracks), a.ID}, true, nil
+		return a.URI(), []string{a.ID, a.Name, artists, a.ReleaseDate, cmdutil.Count(a.TotalTracks), a.URI()},
+			[]string{a.Name, cmdutil.Cut(artists, 24), a.ReleaseDate, cmdutil.Count(a.TotalTracks), a.ID}, true, nil
 	case "artist":
 		a, err := api.Decode[api.Artist](raw)
 		if err != nil || a == nil {
@@ -142,7 +127,7 @@ func columns(kind string, raw json.RawMessage) (uri string, tsv, tbl []string, o
 		if err != nil || e == nil {
 			return "", nil, nil, false, err
 		}
-		d := duration(e.DurationMS)
+		d := cmdutil.MinutesSeconds(e.DurationMS)
 		return e.URI(), []string{e.ID, e.Name, e.ReleaseDate, d, e.URI()}, []string{e.Name, e.ReleaseDate, d, e.ID}, true, nil
 	}
 	t, err := api.Decode[api.Track](raw)
@@ -154,7 +139,7 @@ func columns(kind string, raw json.RawMessage) (uri string, tsv, tbl []string, o
 		album = t.Album.Name
 	}
 	artists := strings.Join(t.ArtistNames(), ", ")
-	d := duration(t.DurationMS)
+	d := cmdutil.MinutesSeconds(t.DurationMS)
 	return t.URI(), []string{t.SpotifyID(), t.Name, artists, album, d, t.URI()},
 		[]string{t.Name, cmdutil.Cut(artists, 24), cmdutil.Cut(album, 24), d, t.SpotifyID()}, true, nil
 }
