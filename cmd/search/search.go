@@ -68,11 +68,8 @@ playlists): json and ndjson keep it, the other formats leave it out.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Query = args[0]
-			if o.JSON {
-				if cmd.Flags().Changed("output") && o.Output != cmdutil.FormatJSON {
-					return cmdutil.UsageErrorf("--json and -o %s contradict each other", o.Output)
-				}
-				o.Output = cmdutil.FormatJSON
+			if err := cmdutil.ResolveJSON(cmd, o.JSON, &o.Output); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -82,8 +79,7 @@ playlists): json and ndjson keep it, the other formats leave it out.`,
 	}
 	c.Flags().Var(&cmdutil.EnumValue{Val: &o.Type, Allowed: Types}, "type", "what to find: "+strings.Join(Types, ", "))
 	c.Flags().Var(&cmdutil.IntRange{Val: &o.Limit, Min: 1, Max: 1000}, "limit", "how many results, 1 to 1000")
-	c.Flags().VarP(&cmdutil.EnumValue{Val: &o.Output, Allowed: cmdutil.Formats}, "output", "o", "output format: table, tsv, json, ndjson or uri (default table on a terminal, else tsv)")
-	c.Flags().BoolVar(&o.JSON, "json", false, "short for -o json")
+	cmdutil.AddOutputFlags(c, &o.Output, &o.JSON)
 	return c
 }
 
