@@ -177,6 +177,15 @@ type RefLine struct {
 	Line int
 }
 
+// URIs are the refs' URIs, in order.
+func URIs(refs []RefLine) []string {
+	uris := make([]string, len(refs))
+	for i, r := range refs {
+		uris[i] = r.URI()
+	}
+	return uris
+}
+
 // BadLine is a line of input that is not a reference.
 type BadLine struct {
 	Line int // 0 for a command-line argument
