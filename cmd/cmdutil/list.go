@@ -22,21 +22,32 @@ type ListOptions struct {
 // AddFlags defines -o, --json, --limit and --concurrency; noun names the items.
 func (l *ListOptions) AddFlags(c *cobra.Command, noun string) {
 	l.Concurrency = 8
-	c.Flags().VarP(&EnumValue{Val: &l.Output, Allowed: Formats}, "output", "o", "output format: table, tsv, json, ndjson or uri (default table on a terminal, else tsv)")
-	c.Flags().BoolVar(&l.JSON, "json", false, "short for -o json")
+	AddOutputFlags(c, &l.Output, &l.JSON)
 	c.Flags().Var(&IntRange{Val: &l.Limit, Min: 1}, "limit", "stop after this many "+noun+" (a whole number of 1 or more)")
 	c.Flags().Var(&IntRange{Val: &l.Concurrency, Min: 1, Max: 16}, "concurrency", "pages fetched at once, 1 to 16")
 }
 
 // ResolveJSON makes --json mean -o json, and refuses it next to another -o.
 func (l *ListOptions) ResolveJSON(cmd *cobra.Command) error {
-	if !l.JSON {
+	return ResolveJSON(cmd, l.JSON, &l.Output)
+}
+
+// AddOutputFlags defines -o (one of Formats) and --json, its short form.
+func AddOutputFlags(c *cobra.Command, output *string, asJSON *bool) {
+	c.Flags().VarP(&EnumValue{Val: output, Allowed: Formats}, "output", "o", "output format: table, tsv, json, ndjson or uri (default table on a terminal, else tsv)")
+	c.Flags().BoolVar(asJSON, "json", false, "short for -o json")
+}
+
+// ResolveJSON makes --json (asJSON) mean -o json, and refuses it next to
+// another -o.
+func ResolveJSON(cmd *cobra.Command, asJSON bool, output *string) error {
+	if !asJSON {
 		return nil
 	}
-	if cmd.Flags().Changed("output") && l.Output != FormatJSON {
-		return UsageErrorf("--json and -o %s contradict each other", l.Output)
+	if cmd.Flags().Changed("output") && *output != FormatJSON {
+		return UsageErrorf("--json and -o %s contradict each other", *output)
 	}
-	l.Output = FormatJSON
+	*output = FormatJSON
 	return nil
 }
 
@@ -99,13 +110,7 @@ func WrappedURI(keys ...string) func(json.RawMessage) (string, error) {
 // List pages through path and writes every item in the chosen format: json
 // and ndjson as Spotify sent them, tsv and ndjson page by page as they arrive.
 func (l *ListOptions) List(ctx context.Context, f *Factory, client *api.Client, path string, li Listing) error {
-	format := l.Output
-	if format == "" {
-		format = FormatTSV
-		if f.StdoutTTY() {
-			format = FormatTable
-		}
-	}
+	format := f.Format(l.Output)
 	var (
 		tbl = &table{header: li.Header, fit: li.Fit, drop: li.Drop}
 		jw  = f.JSONWriter(format == FormatJSON)

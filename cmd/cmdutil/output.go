@@ -25,6 +25,36 @@ const (
 // Formats are the values of -o.
 var Formats = []string{FormatTable, FormatTSV, FormatJSON, FormatNDJSON, FormatURI}
 
+// MinutesSeconds writes a duration in milliseconds as m:ss, rounded down;
+// nil or negative (Spotify sent none, or nonsense) is empty.
+func MinutesSeconds(ms *int64) string {
+	if ms == nil || *ms < 0 {
+		return ""
+	}
+	s := *ms / 1000
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// Count writes a number Spotify may leave out; nil is empty.
+func Count(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// Format is the format -o named, or, when it named none, table on a terminal
+// and tsv elsewhere.
+func (f *Factory) Format(output string) string {
+	switch {
+	case output != "":
+		return output
+	case f.StdoutTTY():
+		return FormatTable
+	}
+	return FormatTSV
+}
+
 // EnumValue is a flag that accepts one of a fixed set of words.
 type EnumValue struct {
 	Val     *string

@@ -200,3 +200,32 @@ func TestTableRender(t *testing.T) {
 type ttyBuffer struct{ *bytes.Buffer }
 
 func (ttyBuffer) IsTerminal() bool { return true }
+
+// TestFormat: no -o is a table on a terminal and tsv in a pipe; -o wins.
+func TestFormat(t *testing.T) {
+	for _, tt := range []struct {
+		output string
+		tty    bool
+		want   string
+	}{
+		{"", true, FormatTable}, {"", false, FormatTSV}, {FormatJSON, true, FormatJSON}, {FormatTable, false, FormatTable},
+	} {
+		f := &Factory{StdoutTTY: func() bool { return tt.tty }}
+		if got := f.Format(tt.output); got != tt.want {
+			t.Errorf("Format(%q), tty %v = %q, want %q", tt.output, tt.tty, got, tt.want)
+		}
+	}
+}
+
+func TestMinutesSecondsAndCount(t *testing.T) {
+	ms := func(n int64) *int64 { return &n }
+	for in, want := range map[*int64]string{nil: "", ms(-1): "", ms(0): "0:00", ms(59_999): "0:59", ms(185_000): "3:05", ms(3_600_000): "60:00"} {
+		if got := MinutesSeconds(in); got != want {
+			t.Errorf("MinutesSeconds(%v) = %q, want %q", in, got, want)
+		}
+	}
+	n := 7
+	if Count(nil) != "" || Count(&n) != "7" {
+		t.Errorf("Count: %q, %q", Count(nil), Count(&n))
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spotcli/spotcli/cmd/cmdutil"
+	"github.com/spotcli/spotcli/internal/api"
 )
 
 type containsOptions struct {
@@ -43,10 +44,7 @@ func runContains(ctx context.Context, o *containsOptions) error {
 	if err != nil {
 		return err
 	}
-	uris := make([]string, len(refs))
-	for i, r := range refs {
-		uris[i] = r.URI()
-	}
+	uris := api.URIs(refs)
 	got, err := client.LibraryContains(ctx, uris)
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -139,8 +138,8 @@ var kinds = map[string]kind{
 				album = t.Album.Name
 			}
 			artists := strings.Join(t.ArtistNames(), ", ")
-			return []string{added, t.SpotifyID(), t.Name, artists, album, duration(t.DurationMS), t.ExternalIDs.ISRC},
-				[]string{day(added), t.Name, cut(artists), cut(album), duration(t.DurationMS), t.SpotifyID()}, nil
+			return []string{added, t.SpotifyID(), t.Name, artists, album, cmdutil.MinutesSeconds(t.DurationMS), t.ExternalIDs.ISRC},
+				[]string{day(added), t.Name, cut(artists), cut(album), cmdutil.MinutesSeconds(t.DurationMS), t.SpotifyID()}, nil
 		}},
 	"albums": {path: "me/albums", key: "album", header: []string{"ADDED", "NAME", "ARTISTS", "RELEASED", "TRACKS", "ID"}, fit: 1,
 		fields: func(raw json.RawMessage) ([]string, []string, error) {
@@ -149,8 +148,8 @@ var kinds = map[string]kind{
 				return nil, nil, err
 			}
 			artists := strings.Join(a.ArtistNames(), ", ")
-			return []string{added, a.ID, a.Name, artists, a.ReleaseDate, num(a.TotalTracks)},
-				[]string{day(added), a.Name, cut(artists), a.ReleaseDate, num(a.TotalTracks), a.ID}, nil
+			return []string{added, a.ID, a.Name, artists, a.ReleaseDate, cmdutil.Count(a.TotalTracks)},
+				[]string{day(added), a.Name, cut(artists), a.ReleaseDate, cmdutil.Count(a.TotalTracks), a.ID}, nil
 		}},
 	"shows": {path: "me/shows", key: "show", header: []string{"ADDED", "NAME", "PUBLISHER", "EPISODES", "ID"}, fit: 1,
 		fields: func(raw json.RawMessage) ([]string, []string, error) {
@@ -158,8 +157,8 @@ var kinds = map[string]kind{
 			if err != nil {
 				return nil, nil, err
 			}
-			return []string{added, sh.ID, sh.Name, sh.Publisher, num(sh.TotalEpisodes)},
-				[]string{day(added), sh.Name, cut(sh.Publisher), num(sh.TotalEpisodes), sh.ID}, nil
+			return []string{added, sh.ID, sh.Name, sh.Publisher, cmdutil.Count(sh.TotalEpisodes)},
+				[]string{day(added), sh.Name, cut(sh.Publisher), cmdutil.Count(sh.TotalEpisodes), sh.ID}, nil
 		}},
 	"episodes": {path: "me/episodes", key: "episode", header: []string{"ADDED", "NAME", "SHOW", "RELEASED", "DURATION", "ID"}, fit: 1,
 		fields: func(raw json.RawMessage) ([]string, []string, error) {
@@ -171,8 +170,8 @@ var kinds = map[string]kind{
 			if ep.Show != nil {
 				show = ep.Show.Name
 			}
-			return []string{added, ep.ID, ep.Name, show, ep.ReleaseDate, duration(ep.DurationMS)},
-				[]string{day(added), ep.Name, cut(show), ep.ReleaseDate, duration(ep.DurationMS), ep.ID}, nil
+			return []string{added, ep.ID, ep.Name, show, ep.ReleaseDate, cmdutil.MinutesSeconds(ep.DurationMS)},
+				[]string{day(added), ep.Name, cut(show), ep.ReleaseDate, cmdutil.MinutesSeconds(ep.DurationMS), ep.ID}, nil
 		}},
 	"artists": {path: "me/following?type=artist", cursor: "artists", header: []string{"NAME", "GENRES", "ID"}, fit: 0,
 		fields: func(raw json.RawMessage) ([]string, []string, error) {
@@ -224,22 +223,6 @@ func runLibrary(ctx context.Context, o *libraryOptions) error {
 	// A 403 for a missing scope gets internal/api's hint, from the one
 	// endpoint → scope table: the scope and spotcli login --add-scopes.
 	return o.List(ctx, o.f, client, k.path, li)
-}
-
-func num(n *int) string {
-	if n == nil {
-		return ""
-	}
-	return strconv.Itoa(*n)
-}
-
-// duration writes milliseconds as m:ss, rounded down.
-func duration(ms *int64) string {
-	if ms == nil || *ms < 0 {
-		return ""
-	}
-	s := *ms / 1000
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 // day is the date of an RFC 3339 timestamp, for the table.

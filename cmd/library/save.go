@@ -70,10 +70,7 @@ func runWrite(ctx context.Context, o *writeOptions) error {
 	if err != nil {
 		return err
 	}
-	uris := make([]string, len(refs))
-	for i, r := range refs {
-		uris[i] = r.URI()
-	}
+	uris := api.URIs(refs)
 	verb, write := "saved", client.SaveToLibrary
 	if o.method == http.MethodDelete {
 		verb, write = "removed", client.RemoveFromLibrary

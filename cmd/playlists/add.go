@@ -129,10 +129,7 @@ func selectNew(ctx context.Context, client *api.Client, t *target, refs []api.Re
 // addRefs sends refs to the playlist and, when a batch fails, says how far
 // it got and how to finish. verb names the command for the rerun hint.
 func addRefs(ctx context.Context, client *api.Client, t *target, refs []api.RefLine, position *int, verb string, where func([]api.RefLine, int) string) error {
-	uris := make([]string, len(refs))
-	for i, r := range refs {
-		uris[i] = r.URI()
-	}
+	uris := api.URIs(refs)
 	_, err := client.AddPlaylistItems(ctx, t.ID, uris, api.AddOptions{Position: position, Length: t.Length})
 	if err == nil {
 		return nil

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -92,54 +91,16 @@ position alone, so that positions stay true; no field is made up.`,
 // parsePlaylistID accepts a playlist ID, a spotify:playlist:ID URI (also the
 // older spotify:user:NAME:playlist:ID) or an open.spotify.com/playlist/ID URL
 // (with or without the scheme, a /intl-xx/ or /embed/ part or a query such
-// as ?si=).
+// as ?si=): the forms api.RefParser reads, where a bare ID is a playlist's.
 func parsePlaylistID(arg string) (string, error) {
 	s := strings.TrimSpace(arg)
-	id := s
-	switch {
-	case strings.HasPrefix(s, "spotify:"):
-		parts := strings.Split(s, ":")
-		id = ""
-		if n := len(parts); n >= 3 && parts[n-2] == "playlist" && (n == 3 || n == 5 && parts[1] == "user") {
-			id = parts[n-1]
-		}
-	case strings.Contains(s, "/"):
-		id = ""
-		raw := s
-		if !strings.Contains(raw, "://") {
-			raw = "https://" + raw
-		}
-		u, err := url.Parse(raw)
-		if err == nil && (u.Scheme == "https" || u.Scheme == "http") && strings.EqualFold(u.Host, "open.spotify.com") {
-			parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-			if len(parts) > 0 && strings.HasPrefix(parts[0], "intl-") {
-				parts = parts[1:]
-			}
-			if len(parts) > 0 && parts[0] == "embed" {
-				parts = parts[1:]
-			}
-			if len(parts) == 2 && parts[0] == "playlist" {
-				id = parts[1]
-			}
-		}
+	if api.IsID(s) {
+		return s, nil
 	}
-	if !isSpotifyID(id) {
-		return "", cmdutil.UsageErrorf("%q is not a playlist: give its ID (22 letters and digits), its spotify:playlist:ID URI or its https://open.spotify.com/playlist/ID URL", arg)
+	if r, err := (api.RefParser{Kinds: []string{"playlist"}}).Parse(s); err == nil {
+		return r.ID, nil
 	}
-	return id, nil
-}
-
-// isSpotifyID reports whether s is a Spotify ID: 22 base62 characters.
-func isSpotifyID(s string) bool {
-	if len(s) != 22 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
+	return "", cmdutil.UsageErrorf("%q is not a playlist: give its ID (22 letters and digits), its spotify:playlist:ID URI or its https://open.spotify.com/playlist/ID URL", arg)
 }
 
 // itemRow is one row of the tsv and table.
@@ -165,18 +126,10 @@ func decodeEntry(raw json.RawMessage) (itemRow, error) {
 	}
 	row.artists = strings.Join(e.Item.Artists(), ", ")
 	if d, ok := e.Item.Duration(); ok {
-		row.duration = minutesSeconds(d.Milliseconds())
+		ms := d.Milliseconds()
+		row.duration = cmdutil.MinutesSeconds(&ms)
 	}
 	return row, nil
-}
-
-// minutesSeconds writes a duration in milliseconds as m:ss, rounded down.
-func minutesSeconds(ms int64) string {
-	if ms < 0 {
-		return ""
-	}
-	s := ms / 1000
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 func runPlaylistItems(ctx context.Context, o *playlistItemsOptions) error {

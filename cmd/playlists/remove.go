@@ -56,10 +56,7 @@ func runRemove(ctx context.Context, o *removeOptions) error {
 	if err != nil || len(refs) == 0 {
 		return err
 	}
-	uris := make([]string, len(refs))
-	for i, r := range refs {
-		uris[i] = r.URI()
-	}
+	uris := api.URIs(refs)
 	_, err = client.RemovePlaylistItems(ctx, t.ID, uris, nil)
 	var be *api.BatchError
 	switch {

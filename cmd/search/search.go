@@ -68,11 +68,8 @@ playlists): json and ndjson keep it, the other formats leave it out.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Query = args[0]
-			if o.JSON {
-				if cmd.Flags().Changed("output") && o.Output != cmdutil.FormatJSON {
-					return cmdutil.UsageErrorf("--json and -o %s contradict each other", o.Output)
-				}
-				o.Output = cmdutil.FormatJSON
+			if err := cmdutil.ResolveJSON(cmd, o.JSON, &o.Output); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -82,24 +79,8 @@ playlists): json and ndjson keep it, the other formats leave it out.`,
 	}
 	c.Flags().Var(&cmdutil.EnumValue{Val: &o.Type, Allowed: Types}, "type", "what to find: "+strings.Join(Types, ", "))
 	c.Flags().Var(&cmdutil.IntRange{Val: &o.Limit, Min: 1, Max: 1000}, "limit", "how many results, 1 to 1000")
-	c.Flags().VarP(&cmdutil.EnumValue{Val: &o.Output, Allowed: cmdutil.Formats}, "output", "o", "output format: table, tsv, json, ndjson or uri (default table on a terminal, else tsv)")
-	c.Flags().BoolVar(&o.JSON, "json", false, "short for -o json")
+	cmdutil.AddOutputFlags(c, &o.Output, &o.JSON)
 	return c
-}
-
-func duration(ms *int64) string {
-	if ms == nil || *ms < 0 {
-		return ""
-	}
-	sec := *ms / 1000
-	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
-}
-
-func count(n *int) string {
-	if n == nil {
-		return ""
-	}
-	return strconv.Itoa(*n)
 }
 
 // columns decodes one result of a type with Spotify's objects and gives its
@@ -112,8 +93,8 @@ func columns(kind string, raw json.RawMessage) (uri string, tsv, tbl []string, o
 			return "", nil, nil, false, err
 		}
 		artists := strings.Join(a.ArtistNames(), ", ")
-		return a.URI(), []string{a.ID, a.Name, artists, a.ReleaseDate, count(a.TotalTracks), a.URI()},
-			[]string{a.Name, cmdutil.Cut(artists, 24), a.ReleaseDate, count(a.TotalTracks), a.ID}, true, nil
+		return a.URI(), []string{a.ID, a.Name, artists, a.ReleaseDate, cmdutil.Count(a.TotalTracks), a.URI()},
+			[]string{a.Name, cmdutil.Cut(artists, 24), a.ReleaseDate, cmdutil.Count(a.TotalTracks), a.ID}, true, nil
 	case "artist":
 		a, err := api.Decode[api.Artist](raw)
 		if err != nil || a == nil {
@@ -142,7 +123,7 @@ func columns(kind string, raw json.RawMessage) (uri string, tsv, tbl []string, o
 		if err != nil || e == nil {
 			return "", nil, nil, false, err
 		}
-		d := duration(e.DurationMS)
+		d := cmdutil.MinutesSeconds(e.DurationMS)
 		return e.URI(), []string{e.ID, e.Name, e.ReleaseDate, d, e.URI()}, []string{e.Name, e.ReleaseDate, d, e.ID}, true, nil
 	}
 	t, err := api.Decode[api.Track](raw)
@@ -154,7 +135,7 @@ func columns(kind string, raw json.RawMessage) (uri string, tsv, tbl []string, o
 		album = t.Album.Name
 	}
 	artists := strings.Join(t.ArtistNames(), ", ")
-	d := duration(t.DurationMS)
+	d := cmdutil.MinutesSeconds(t.DurationMS)
 	return t.URI(), []string{t.SpotifyID(), t.Name, artists, album, d, t.URI()},
 		[]string{t.Name, cmdutil.Cut(artists, 24), cmdutil.Cut(album, 24), d, t.SpotifyID()}, true, nil
 }
@@ -173,15 +154,9 @@ func runSearch(ctx context.Context, o *searchOptions) error {
 	if err != nil {
 		return err
 	}
-	format := o.Output
-	if format == "" {
-		format = cmdutil.FormatTSV
-		if o.f.StdoutTTY() {
-			format = cmdutil.FormatTable
-		}
-	}
+	format := o.f.Format(o.Output)
 	tbl := cmdutil.NewTable(headers[o.Type], 0)
-	jw := cmdutil.NewJSONWriter(o.f.Out, format == cmdutil.FormatJSON)
+	jw := o.f.JSONWriter(format == cmdutil.FormatJSON)
 	emit := func(items []json.RawMessage) error {
 		for _, raw := range items {
 			if format == cmdutil.FormatJSON || format == cmdutil.FormatNDJSON {

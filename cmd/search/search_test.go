@@ -27,11 +27,17 @@ func newFake(t *testing.T, devMode bool, n int) (*spotifytest.Server, map[string
 
 func run(t *testing.T, vars map[string]string, o *searchOptions) string {
 	t.Helper()
+	return runOn(t, vars, o, false)
+}
+
+// runOn is run with stdout a terminal when tty is set.
+func runOn(t *testing.T, vars map[string]string, o *searchOptions, tty bool) string {
+	t.Helper()
 	var out, errb bytes.Buffer
 	f := cmdutil.NewFactory(cmdutil.BuildInfo{Version: "dev"})
 	f.In, f.Out, f.Err = strings.NewReader(""), &out, &errb
 	f.Getenv = func(k string) string { return vars[k] }
-	f.StdoutTTY = func() bool { return false }
+	f.StdoutTTY = func() bool { return tty }
 	o.f = f
 	if o.Type == "" {
 		o.Type = "track"
@@ -89,6 +95,19 @@ func TestSearchFormats(t *testing.T) {
 	}
 	if got := run(t, vars, &searchOptions{Query: "abba", Type: "album", Output: cmdutil.FormatURI}); got != "" {
 		t.Errorf("albums: %q", got)
+	}
+}
+
+// TestSearchJSONOnATerminal: --json is indented when the Factory says stdout
+// is a terminal and compact in a pipe, as every other --json.
+func TestSearchJSONOnATerminal(t *testing.T) {
+	_, vars := newFake(t, true, 2)
+	for _, tty := range []bool{false, true} {
+		got := runOn(t, vars, &searchOptions{Query: "abba", Limit: 5, Output: cmdutil.FormatJSON}, tty)
+		indented := strings.Contains(got, "\n  ")
+		if lines := strings.Count(got, "\n"); indented != tty || !tty && lines != 1 {
+			t.Errorf("tty %v: %d lines, indented %v:\n%s", tty, lines, indented, got)
+		}
 	}
 }
 

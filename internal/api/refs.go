@@ -106,7 +106,7 @@ func parseRef(s string) (Ref, error) {
 		return Ref{}, fmt.Errorf("%q is not a Spotify URI: %s", s, forms)
 	case strings.Contains(s, "/") || strings.Contains(s, "."):
 		return parseLink(s, forms)
-	case isID(s):
+	case IsID(s):
 		return Ref{Type: "track", ID: s}, nil
 	}
 	return Ref{}, fmt.Errorf("%q is not a Spotify item: %s", s, forms)
@@ -154,11 +154,11 @@ func makeRef(kind, id string) (Ref, bool) {
 	if kind == "user" {
 		return Ref{Type: kind, ID: id}, id != "" && !strings.ContainsAny(id, " \t/:")
 	}
-	return Ref{Type: kind, ID: id}, isID(id)
+	return Ref{Type: kind, ID: id}, IsID(id)
 }
 
-// isID reports whether s is a Spotify ID: 22 base62 characters.
-func isID(s string) bool {
+// IsID reports whether s is a Spotify ID: 22 base62 characters.
+func IsID(s string) bool {
 	if len(s) != 22 {
 		return false
 	}
@@ -175,6 +175,15 @@ func isID(s string) bool {
 type RefLine struct {
 	Ref
 	Line int
+}
+
+// URIs are the refs' URIs, in order.
+func URIs(refs []RefLine) []string {
+	uris := make([]string, len(refs))
+	for i, r := range refs {
+		uris[i] = r.URI()
+	}
+	return uris
 }
 
 // BadLine is a line of input that is not a reference.

@@ -103,3 +103,10 @@ func TestReadLines(t *testing.T) {
 		t.Errorf("args: %v", err)
 	}
 }
+
+func TestURIs(t *testing.T) {
+	refs := []RefLine{{Ref: Ref{Type: "track", ID: "4uLU6hMCjMI75M1A2tKUQC"}, Line: 1}, {Ref: Ref{Keyword: "current"}}}
+	if got := URIs(refs); len(got) != 2 || got[0] != "spotify:track:4uLU6hMCjMI75M1A2tKUQC" || got[1] != "current" {
+		t.Errorf("URIs = %q", got)
+	}
+}

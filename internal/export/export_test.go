@@ -595,14 +595,21 @@ func TestCSV(t *testing.T) {
 }
 
 // TestExportConcurrentRuns is a sanity check of the shared state under
-// -race: two exports of different accounts at once.
+// -race: two exports, each of its own fake and DIR, at once, both complete.
 func TestExportConcurrentRuns(t *testing.T) {
 	var wg sync.WaitGroup
-	for range 2 {
-		h := newHarness(t, 5)
-		wg.Go(func() { h.mustRun(Options{Concurrency: 3}) })
+	hs := []*harness{newHarness(t, 5), newHarness(t, 5)}
+	errs := make([]error, len(hs))
+	for i, h := range hs {
+		wg.Go(func() { _, errs[i] = h.run(Options{Concurrency: 3}) }) // t.Fatal only on the test's goroutine
 	}
 	wg.Wait()
+	for i, h := range hs {
+		if errs[i] != nil {
+			t.Fatalf("export %d: %v", i, errs[i])
+		}
+		h.checkComplete(h.ids)
+	}
 }
 
 // TestExportNullsAndFailures: a playlist listed as null is left out with a
