@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-
-	"golang.org/x/term"
 )
 
 // Every --json output of spotcli goes through WriteJSON or a JSONWriter:
@@ -57,16 +55,4 @@ func writeJSON(w io.Writer, v any, indent bool) error {
 	// Spotify's strings never reach the terminal raw (SafeJSON).
 	_, err = w.Write(SafeJSON(b.Bytes()))
 	return err
-}
-
-// IsTerminal reports whether w is a terminal: a file on one, or a writer
-// that says it is one (IsTerminal() bool, for tests).
-func IsTerminal(w io.Writer) bool {
-	switch t := w.(type) {
-	case interface{ IsTerminal() bool }:
-		return t.IsTerminal()
-	case interface{ Fd() uintptr }:
-		return term.IsTerminal(int(t.Fd()))
-	}
-	return false
 }

@@ -173,13 +173,6 @@ type JSONWriter struct {
 	buf    bytes.Buffer
 }
 
-// NewJSONWriter writes one JSON array to w when array is set (after Close),
-// else one compact object per line. The array is indented when w is a
-// terminal; Factory.JSONWriter asks the Factory instead.
-func NewJSONWriter(w io.Writer, array bool) *JSONWriter {
-	return &JSONWriter{w: w, array: array, indent: IsTerminal(w)}
-}
-
 // Write writes one item.
 func (j *JSONWriter) Write(item json.RawMessage) error {
 	j.buf.Reset()

@@ -72,10 +72,7 @@ func TestJSONWriter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			w := NewJSONWriter(&b, tt.array)
-			if strings.HasSuffix(tt.name, "on a terminal") {
-				w = NewJSONWriter(ttyBuffer{&b}, tt.array)
-			}
+			w := &JSONWriter{w: &b, array: tt.array, indent: strings.HasSuffix(tt.name, "on a terminal")}
 			for _, it := range tt.items {
 				if err := w.Write(it); err != nil {
 					t.Fatal(err)
@@ -93,7 +90,7 @@ func TestJSONWriter(t *testing.T) {
 		})
 	}
 	for _, array := range []bool{true, false} {
-		if err := NewJSONWriter(&bytes.Buffer{}, array).Write([]byte(`{"cut":`)); err == nil || !strings.Contains(err.Error(), "an item from Spotify is not JSON") {
+		if err := (&JSONWriter{w: &bytes.Buffer{}, array: array}).Write([]byte(`{"cut":`)); err == nil || !strings.Contains(err.Error(), "an item from Spotify is not JSON") {
 			t.Errorf("array %v: err = %v", array, err)
 		}
 	}
@@ -195,11 +192,6 @@ func TestTableRender(t *testing.T) {
 		}
 	}
 }
-
-// ttyBuffer is a buffer that says it is a terminal.
-type ttyBuffer struct{ *bytes.Buffer }
-
-func (ttyBuffer) IsTerminal() bool { return true }
 
 // TestFormat: no -o is a table on a terminal and tsv in a pipe; -o wins.
 func TestFormat(t *testing.T) {

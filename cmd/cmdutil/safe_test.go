@@ -54,7 +54,7 @@ func TestSafeTextAndWriter(t *testing.T) {
 func TestJSONWriterIsSafe(t *testing.T) {
 	for _, array := range []bool{false, true} {
 		var b bytes.Buffer
-		jw := NewJSONWriter(&b, array)
+		jw := &JSONWriter{w: &b, array: array}
 		if err := jw.Write([]byte("{\"name\":\"\u009b31m\"}")); err != nil {
 			t.Fatal(err)
 		}

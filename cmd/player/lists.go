@@ -3,6 +3,7 @@ package player
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -19,39 +20,39 @@ type listOutput struct {
 }
 
 func (l *listOutput) addFlags(c *cobra.Command) {
-	c.Flags().VarP(&cmdutil.EnumValue{Val: &l.Output, Allowed: cmdutil.Formats}, "output", "o", "output format: table, tsv, json or ndjson (default table on a terminal, else tsv)")
-	c.Flags().BoolVar(&l.JSON, "json", false, "short for -o json")
+	cmdutil.AddOutputFlags(c, &l.Output, &l.JSON)
 }
 
 func (l *listOutput) resolveJSON(cmd *cobra.Command) error {
-	if l.JSON {
-		if cmd.Flags().Changed("output") && l.Output != cmdutil.FormatJSON {
-			return cmdutil.UsageErrorf("--json and -o %s contradict each other", l.Output)
-		}
-		l.Output = cmdutil.FormatJSON
-	}
-	return nil
+	return cmdutil.ResolveJSON(cmd, l.JSON, &l.Output)
 }
 
 // write prints items: json and ndjson as Spotify sent them, tsv and table
-// from their rows.
-func (l *listOutput) write(f *cmdutil.Factory, header []string, fit int, raws []json.RawMessage, rows [][]string) error {
-	format := l.Output
-	if format == "" {
-		format = cmdutil.FormatTSV
-		if f.StdoutTTY() {
-			format = cmdutil.FormatTable
-		}
-	}
-	switch format {
+// from their rows, uri the items' URIs (nil: the items have none, as
+// devices).
+func (l *listOutput) write(f *cmdutil.Factory, header []string, fit int, raws []json.RawMessage, rows [][]string, uris []string) error {
+	switch format := f.Format(l.Output); format {
 	case cmdutil.FormatJSON, cmdutil.FormatNDJSON:
-		jw := cmdutil.NewJSONWriter(f.Out, format == cmdutil.FormatJSON)
+		jw := f.JSONWriter(format == cmdutil.FormatJSON)
 		for _, r := range raws {
 			if err := jw.Write(r); err != nil {
 				return err
 			}
 		}
 		return jw.Close()
+	case cmdutil.FormatURI:
+		if uris == nil {
+			return cmdutil.UsageErrorf("-o uri: these have no Spotify URI; use -o tsv or -o json")
+		}
+		for _, u := range uris {
+			if u == "" {
+				continue // an item Spotify sent as null
+			}
+			if _, err := fmt.Fprintln(f.Out, u); err != nil {
+				return err
+			}
+		}
+		return nil
 	case cmdutil.FormatTSV:
 		for _, r := range rows {
 			if err := cmdutil.WriteTSV(f.Out, r...); err != nil {
@@ -125,7 +126,7 @@ func runDevices(ctx context.Context, o *devicesOptions) error {
 			rows = append(rows, []string{d.ID, d.Name, d.Type, strconv.FormatBool(d.IsActive), vol})
 		}
 	}
-	return o.write(o.f, []string{"", "NAME", "TYPE", "VOLUME", "ID"}, 1, body.Devices, rows)
+	return o.write(o.f, []string{"", "NAME", "TYPE", "VOLUME", "ID"}, 1, body.Devices, rows, nil)
 }
 
 type queueOptions struct {
@@ -195,14 +196,16 @@ func listQueue(ctx context.Context, o *queueOptions) error {
 	}
 	_ = json.Unmarshal(raw, &body)
 	var rows [][]string
+	uris := []string{}
 	for i, p := range q.Queue {
 		if p == nil {
-			rows = append(rows, []string{strconv.Itoa(i + 1), "", "", ""})
+			rows, uris = append(rows, []string{strconv.Itoa(i + 1), "", "", ""}), append(uris, "")
 			continue
 		}
 		rows = append(rows, []string{strconv.Itoa(i + 1), strings.Join(p.Artists(), ", "), p.Name(), p.URI()})
+		uris = append(uris, p.URI())
 	}
-	return o.write(o.f, []string{"#", "ARTIST", "TITLE", "URI"}, 2, body.Queue, rows)
+	return o.write(o.f, []string{"#", "ARTIST", "TITLE", "URI"}, 2, body.Queue, rows, uris)
 }
 
 type recentOptions struct {
@@ -239,6 +242,8 @@ func runRecent(ctx context.Context, o *recentOptions) error {
 	err = o.list.List(ctx, o.f, client, "me/player/recently-played", cmdutil.Listing{
 		Header: []string{"PLAYED AT", "ARTIST", "TITLE", "URI"},
 		Fit:    2,
+		URI:    cmdutil.WrappedURI("track"), // a play history object holds its track
+
 		Rows: func(_ int, raw json.RawMessage) ([]string, []string, error) {
 			h, err := api.Decode[api.PlayHistory](raw)
 			if err != nil {

@@ -601,6 +601,17 @@ func TestListings(t *testing.T) {
 	if strings.Count(r.out, "\n") != 1 || !strings.Contains(r.out, `"played_at":"2026-01-02T03:05:05.000Z"`) {
 		t.Errorf("recent ndjson: %s", r.out)
 	}
+	// -o uri, as every listing has it: the items' URIs, one a line; devices
+	// have none, which is said rather than printing nothing.
+	if r = e.mustRun(0, "player", "recent", "-o", "uri"); r.out != uriB+"\n"+uriA+"\n" {
+		t.Errorf("recent -o uri: %q", r.out)
+	}
+	if r = e.mustRun(0, "player", "queue", "-o", "uri"); r.out != uriB+"\n"+uriC+"\n" {
+		t.Errorf("queue -o uri: %q", r.out)
+	}
+	if r = e.mustRun(2, "player", "devices", "-o", "uri"); !strings.Contains(r.err, "no Spotify URI") || r.out != "" {
+		t.Errorf("devices -o uri: %+v", r)
+	}
 }
 
 // syncBuffer is stdout for --follow: it tells when lines arrive.
